@@ -1,0 +1,49 @@
+"""Normalising labels so that wording, case, spacing, line breaks and gender forms do not matter.
+
+"Ansprechpartner*in,\nTelefon" and "ANSPRECHPARTNER:INNEN / Telefon" both become
+"ansprechpartner telefon"; profile patterns are written against this normal form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_GENDER = [
+    # Erzieher*innen, Erzieher:innen, Erzieher_innen, Erzieher/-innen, Erzieher/innen, Erzieher(in)
+    re.compile(r"(?<=\w)\s*[*:_/·]\s*-?\s*in(nen)?\b", re.IGNORECASE),
+    re.compile(r"(?<=\w)\(in(nen)?\)", re.IGNORECASE),
+    # ErzieherInnen (Binnen-I) — must run before lower-casing
+    re.compile(r"(?<=[a-zäöü])In(nen)?\b"),
+]
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+_NOISE = re.compile(r"[^0-9a-z§%]+")
+
+
+def normalize(text: object) -> str:
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text))
+    for pattern in _GENDER:
+        value = pattern.sub("", value)
+    value = value.lower().translate(_UMLAUTS)
+    # Accents beyond German umlauts (é, ł …) fall back to their base letter.
+    value = "".join(
+        c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
+    )
+    return _NOISE.sub(" ", value).strip()
+
+
+def column_letter(index: int) -> str:
+    """0-based column index → Excel letters (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def a1(row: int, col: int) -> str:
+    """0-based row and column → A1 address."""
+    return f"{column_letter(col)}{row + 1}"

@@ -1,0 +1,124 @@
+"""Opening a workbook file for reading: every sheet as a grid of cached values.
+
+python-calamine reads .xlsx, .xlsm and .xls fast and never writes. Everything that can go wrong
+with a file (missing, empty, encrypted, corrupt, not Excel) becomes one FormError with a German
+message that names the file and says what to do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import python_calamine
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+Cell = object
+Range = tuple[tuple[int, int], tuple[int, int]]
+
+
+class FormError(Exception):
+    """The file cannot be read as a Personalmeldung. `str()` is the German message."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    visible: bool
+    rows: list[list[Cell]]
+    merged: tuple[Range, ...]
+
+    def value(self, row: int, col: int) -> Cell:
+        if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
+            return self.rows[row][col]
+        return None
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def file_kind(path: Path) -> str:
+    """'xlsx' (a zip package), 'encrypted', 'xls' (old binary format), 'empty' or 'unknown'."""
+    with path.open("rb") as handle:
+        head = handle.read(8)
+    if not head:
+        return "empty"
+    if head.startswith(ZIP_MAGIC):
+        return "xlsx"
+    if head == OLE_MAGIC:
+        import olefile
+
+        try:
+            with olefile.OleFileIO(str(path)) as ole:
+                if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
+                    return "encrypted"
+        except OSError:
+            return "unknown"
+        return "xls"
+    return "unknown"
+
+
+def open_sheets(path: Path) -> list[Sheet]:
+    name = path.name
+    if not path.exists():
+        raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
+    if path.is_dir():
+        raise FormError(f"{name}: Das ist ein Ordner, keine Excel-Datei.")
+    try:
+        kind = file_kind(path)
+    except OSError as err:
+        raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({err.strerror}).") from err
+    if kind == "empty":
+        raise FormError(
+            f"{name}: Die Datei ist leer (0 Byte). Bitte die Meldung erneut aus Excel speichern "
+            "oder aus der Sicherung holen."
+        )
+    if kind == "encrypted":
+        raise FormError(
+            f"{name}: Die Datei ist mit einem Kennwort verschlüsselt. Bitte in Excel öffnen, unter "
+            "Datei › Informationen › Arbeitsmappe schützen das Kennwort entfernen und speichern."
+        )
+    if kind == "unknown":
+        raise FormError(
+            f"{name}: Das ist keine Excel-Arbeitsmappe (.xlsx, .xlsm oder .xls). Bitte die "
+            "Personalmeldung als Excel-Datei speichern."
+        )
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        sheets = []
+        for meta in book.sheets_metadata:
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            rows = sheet.to_python(skip_empty_area=False)
+            merged = tuple(sheet.merged_cell_ranges or ())
+            visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
+            sheets.append(Sheet(meta.name, visible, rows, merged))
+        book.close()
+    except Exception as err:  # calamine raises several error types for damaged packages
+        raise FormError(
+            f"{name}: Die Datei ist beschädigt und kann nicht gelesen werden ({_short(err)}). "
+            "Bitte in Excel öffnen und reparieren lassen oder aus der Sicherung holen."
+        ) from err
+    except BaseException as err:  # a panic in the Rust reader surfaces as BaseException
+        if isinstance(err, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise FormError(
+            f"{name}: Die Datei ist beschädigt und kann nicht gelesen werden. Bitte in Excel "
+            "öffnen und reparieren lassen oder aus der Sicherung holen."
+        ) from err
+    if not sheets:
+        raise FormError(f"{name}: Die Arbeitsmappe enthält kein Tabellenblatt.")
+    return sheets
+
+
+def _short(err: BaseException) -> str:
+    text = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return text[:120]

@@ -1,0 +1,459 @@
+"""Writes a facility as a replica of the official form (formular.md), in three variants.
+
+`Variation` switches on the deviations the reader must tolerate: other sheet names and order,
+other wording, values below labels, split captions, column order, extra columns, blank rows,
+dates and numbers as text, yes/no spellings, other positions. The authority's real layout is
+unknown; this replica is our reconstruction.
+"""
+
+from __future__ import annotations
+
+import random
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from kitameldung.replica.facility import Facility, StaffMember
+
+VARIANTS = ("v2025-84", "v2023-68", "v2023-37")
+YELLOW = PatternFill("solid", fgColor="FFF2CC")
+BOLD = Font(bold=True)
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+# field -> (standard caption, alternative caption). The alternatives differ in wording, case,
+# line breaks and gender forms, as the authority's own forms did over the years.
+HEADER_LABELS = {
+    "traeger": ("Träger der Einrichtung", "TRÄGER"),
+    "traeger_anschrift": ("Anschrift des Trägers", "Adresse\ndes Trägers"),
+    "einrichtung": ("Name der Kindertagesstätte", "Bezeichnung der Kita"),
+    "anschrift": ("Anschrift der Kindertagesstätte", "Adresse der Einrichtung"),
+    "nummer": ("Einrichtungs-Nr. (Betriebserlaubnis)", "Kita-Nummer"),
+    "stichtag": ("Stichtag", "Stichtag der Meldung:"),
+    "kontakt": ("Ansprechpartner*in, Telefon, E-Mail", "AnsprechpartnerInnen / Kontakt"),
+}
+HEADER_LABELS_2023 = {
+    "traeger": "Träger",
+    "traeger_anschrift": "Anschrift Träger",
+    "einrichtung": "Name der Kita",
+    "anschrift": "Anschrift Kita",
+    "nummer": "Kita-Nr.",
+    "stichtag": "Stichtag der Meldung",
+    "kontakt": "Ansprechpartner/-in",
+}
+STAFF_CAPTIONS = {
+    "lfd_nr": ("lfd. Nr.", "Nr."),
+    "name": ("Name, Vorname", "Mitarbeiter:in"),
+    "vorname": ("Vorname", "Vorname"),
+    "geburtsdatum": ("Geburtsdatum", "geb. am"),
+    "qualifikation": ("Berufsabschluss / Qualifikation", "Ausbildung"),
+    "zuordnung": ("Zuordnung KitaPersV", "Fach- oder Ergänzungskraft"),
+    "funktion": ("Funktion", "Tätigkeit als"),
+    "beginn": ("beschäftigt seit", "Beschäftigungsbeginn"),
+    "ende": ("befristet bis / Austritt", "Beschäftigungsende"),
+    "wochenstunden": ("vertragliche Wochenarbeitszeit", "Wochenstunden laut Vertrag"),
+    "leitungsstunden": ("davon Leitung", "Leitungsstunden"),
+    "paed_stunden": ("davon pädagogisch tätig", "Stunden mit Kindern (päd.)"),
+    "vzae": ("VZÄ (päd.)", "Stellenanteil"),
+    "fuehrungszeugnis": ("erw. Führungszeugnis vom", "Datum erweitertes\nFührungszeugnis"),
+    "masernschutz": ("Masernschutz nachgewiesen", "Impfschutz Masern"),
+    "sprachnachweis": ("Sprachnachweis B2", "Deutschkenntnisse (B2)"),
+    "qualifizierung_300ue": ("Qualifizierung 300 UE abgeschlossen am", "Nachqualifizierung (300 UE) bis"),
+    "bemerkungen": ("Bemerkungen", "Anmerkungen"),
+}
+GROUP_CAPTIONS = [
+    ("Person", ("lfd_nr", "name", "vorname", "geburtsdatum")),
+    ("Qualifikation", ("qualifikation", "zuordnung", "funktion")),
+    ("Beschäftigung", ("beginn", "ende")),
+    ("Arbeitszeit (Std./Woche)", ("wochenstunden", "leitungsstunden", "paed_stunden", "vzae")),
+    ("Nachweise", ("fuehrungszeugnis", "masernschutz", "sprachnachweis", "qualifizierung_300ue")),
+]
+PLACES_CAPTIONS = {
+    "group": ("Altersgruppe", "Altersbereich"),
+    "genehmigt": ("genehmigte Plätze", "Kapazität lt. Betriebserlaubnis"),
+    "short": ("belegt bis 6 Std. (Hort: bis 4 Std.)", "bis zu 6 Stunden\ntäglich"),
+    "long": ("belegt über 6 Std. (Hort: über 4 Std.)", "mehr als 6 Stunden\ntäglich"),
+    "total": ("belegt gesamt", "Summe belegt"),
+}
+GROUP_LABELS = {
+    "krippe": ("Krippe (0 bis unter 3 Jahre)", "Kinder unter 3 Jahre"),
+    "kindergarten": ("Kindergarten (3 Jahre bis Schuleintritt)", "Kinder von 3 Jahren bis zum Schuleintritt"),
+    "hort": ("Hort (Grundschulkinder)", "Grundschulkinder (Hort)"),
+}
+ZUORDNUNG_2025 = {9: "§ 9 Fachkraft", 10: "§ 10 Fachkraft", 11: "§ 11 Fachkraft", 12: "§ 12 Ergänzungskraft"}
+ZUORDNUNG_2023 = {9: "Fachkraft (§§ 9-11)", 10: "Fachkraft (§§ 9-11)", 11: "Fachkraft (§§ 9-11)",
+                  12: "Ergänzungskraft (§ 12)"}
+ZUORDNUNG_MIXED = {9: ["§ 9", "§9 Abs. 1", "Fachkraft nach § 9"], 10: ["§ 10 Fachkraft", "§10"],
+                   11: ["Fachkraft nach § 11", "§ 11"], 12: ["Ergänzungskraft", "§ 12", "§ 12 KitaPersV"]}
+FUNKTIONEN = ["Leitung", "stellv. Leitung", "Gruppenerzieher*in", "Ergänzungskraft", "Springer*in"]
+EXTRA_COLUMNS = ["Personalnummer", "Stammgruppe"]
+
+
+@dataclass(frozen=True)
+class Variation:
+    """Deviations from the standard replica (each a bullet of formular.md's tolerance list)."""
+
+    sheet_name: str | None = None
+    sheet_order_changed: bool = False  # form sheet first, a notes sheet in front of Hinweise
+    extra_hidden_sheet: bool = False
+    wording: bool = False  # alternative labels: wording, case, line breaks, gender forms
+    value_below: bool = False  # header values under their labels
+    split_captions: bool = False  # captions split over two rows
+    column_order: tuple[str, ...] | None = None
+    extra_columns: bool = False
+    name_columns: int | None = None  # 1: "Name, Vorname"; 2: Name and Vorname; None: variant's
+    blank_rows: bool = False
+    no_lfd_nr: bool = False
+    date_style: str = "date"  # date | serial | text_de | text_short | text_iso | mixed
+    number_style: str = "number"  # number | text_comma
+    yes_no_style: str = "ja"  # ja | mixed
+    zuordnung_style: str = "variant"  # variant | mixed
+    row_offset: int = 0
+    col_offset: int = 0
+    protect: bool = True
+    seed: int = 0
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Spec:
+    sheet: str
+    stand: str
+    capacity: int
+    columns: tuple[str, ...]
+    two_header_rows: bool
+    name_columns: int
+
+
+def _spec(variant: str) -> _Spec:
+    if variant == "v2025-84":
+        cols = ("lfd_nr", "name", "geburtsdatum", "qualifikation", "zuordnung", "funktion", "beginn",
+                "ende", "wochenstunden", "leitungsstunden", "paed_stunden", "vzae", "fuehrungszeugnis",
+                "masernschutz", "sprachnachweis", "qualifizierung_300ue", "bemerkungen")
+        return _Spec("Personalmeldung", "Formularstand: 01.01.2025", 84, cols, True, 1)
+    if variant in ("v2023-68", "v2023-37"):
+        cols = ("lfd_nr", "name", "vorname", "geburtsdatum", "qualifikation", "zuordnung", "funktion",
+                "beginn", "ende", "wochenstunden", "leitungsstunden", "paed_stunden", "vzae",
+                "fuehrungszeugnis", "qualifizierung_300ue", "bemerkungen")
+        return _Spec("Meldung", "Formularstand: 30.10.2023", int(variant[-2:]), cols, False, 2)
+    raise ValueError(f"unknown variant {variant}")
+
+
+def write_form(facility: Facility, path: Path, variant: str = "v2025-84",
+               variation: Variation = Variation()) -> Path:
+    """Write the facility as a form workbook; `.xlsm` paths get a macro-enabled package."""
+    spec = _spec(variant)
+    rng = random.Random(variation.seed)
+    book = Workbook()
+    hinweise = book.active
+    hinweise.title = "Hinweise"
+    _write_hinweise(hinweise)
+    form = book.create_sheet(variation.sheet_name or spec.sheet)
+    listen = book.create_sheet("Listen")
+    _write_listen(listen, variant)
+    listen.sheet_state = "hidden"
+    if variation.sheet_order_changed:
+        notes = book.create_sheet("Notizen", 0)
+        notes["A1"] = "Interne Notizen des Trägers"
+        book.move_sheet(form, offset=-(book.index(form) - 1))
+    if variation.extra_hidden_sheet:
+        hidden = book.create_sheet("Berechnung_alt")
+        hidden["A1"] = "Alte Berechnung, nicht mehr verwenden"
+        hidden.sheet_state = "hidden"
+    _Writer(form, facility, spec, variation, rng, variant).write()
+    path = Path(path)
+    book.save(path)
+    if path.suffix.lower() == ".xlsm":
+        _make_macro_enabled(path)
+    return path
+
+
+class _Writer:
+    def __init__(self, ws: Worksheet, facility: Facility, spec: _Spec, var: Variation,
+                 rng: random.Random, variant: str) -> None:
+        self.ws, self.f, self.spec, self.var, self.rng, self.variant = ws, facility, spec, var, rng, variant
+        self.r0, self.c0 = var.row_offset, var.col_offset
+        name_columns = var.name_columns or spec.name_columns
+        cols = [c for c in spec.columns if c != "vorname"]
+        if name_columns == 2:
+            cols.insert(cols.index("name") + 1, "vorname")
+        if var.column_order:
+            order = [c for c in var.column_order if c in cols]
+            cols = order + [c for c in cols if c not in order]
+        if var.extra_columns:
+            cols.insert(3, EXTRA_COLUMNS[0])
+            cols.append(EXTRA_COLUMNS[1])
+        self.columns = cols
+        self.name_columns = name_columns
+
+    def cell(self, row: int, col: int, value: object = None):  # 1-based, before offsets
+        target = self.ws.cell(row=row + self.r0, column=col + self.c0)
+        if value is not None:
+            target.value = value
+        return target
+
+    def addr(self, row: int, col: int) -> str:
+        return f"{get_column_letter(col + self.c0)}{row + self.r0}"
+
+    def write(self) -> None:
+        ws = self.ws
+        self.cell(1, 1, "Personalmeldung und Meldung der belegten Plätze gem. §§ 45 und 47 SGB VIII").font = Font(bold=True, size=14)
+        self.cell(2, 1, self.spec.stand)
+        self._header()
+        places_end = self._places(12)
+        self._staff(places_end + 2)
+        for col in range(1, 20):
+            ws.column_dimensions[get_column_letter(col + self.c0)].width = 16
+        if self.var.protect:
+            ws.protection.sheet = True
+            ws.protection.formatCells = False
+
+    def _label(self, key: str) -> str:
+        if self.variant.startswith("v2023") and not self.var.wording:
+            return HEADER_LABELS_2023[key]
+        return HEADER_LABELS[key][1 if self.var.wording else 0]
+
+    def _header(self) -> None:
+        keys = ["traeger", "traeger_anschrift", "einrichtung", "anschrift", "nummer", "stichtag", "kontakt"]
+        if self.var.value_below:
+            # Labels side by side in one row, values in the row below (a layout seen in practice).
+            for i, key in enumerate(keys):
+                col = 1 + 2 * i if i < 4 else 1 + 2 * (i - 4)
+                row = 4 if i < 4 else 7
+                self.cell(row, col, self._label(key)).font = BOLD
+                self._input(row + 1, col, self._header_value(key))
+            return
+        for i, key in enumerate(keys):
+            row = 4 + i
+            self.cell(row, 1, self._label(key)).font = BOLD
+            self.ws.merge_cells(f"{self.addr(row, 1)}:{self.addr(row, 3)}")
+            self._input(row, 4, self._header_value(key))
+            self.ws.merge_cells(f"{self.addr(row, 4)}:{self.addr(row, 8)}")
+
+    def _header_value(self, key: str) -> object:
+        value = getattr(self.f, key)
+        if key == "stichtag":
+            return self._date(value)
+        return value
+
+    def _input(self, row: int, col: int, value: object):
+        target = self.cell(row, col, value)
+        target.fill = YELLOW
+        target.protection = Protection(locked=False)
+        if isinstance(value, (date, datetime)):
+            target.number_format = "DD.MM.YYYY"
+        return target
+
+    def _places(self, top: int) -> int:
+        alt = 1 if self.var.wording else 0
+        self.cell(top, 1, "Meldung der belegten Plätze").font = BOLD
+        caption = top + 1
+        cols = {"group": 1, "genehmigt": 4, "short": 5, "long": 6, "total": 7}
+        for key, col in cols.items():
+            self.cell(caption, col, PLACES_CAPTIONS[key][alt]).alignment = WRAP
+        self.ws.merge_cells(f"{self.addr(caption, 1)}:{self.addr(caption, 3)}")
+        for i, group in enumerate(("krippe", "kindergarten", "hort")):
+            row = caption + 1 + i
+            self.cell(row, 1, GROUP_LABELS[group][alt])
+            self.ws.merge_cells(f"{self.addr(row, 1)}:{self.addr(row, 3)}")
+            short, long, approved = self.f.places[group]
+            self._input(row, 4, self._number(approved))
+            self._input(row, 5, self._number(short))
+            self._input(row, 6, self._number(long))
+            self.cell(row, 7, f"=SUM({self.addr(row, 5)}:{self.addr(row, 6)})")
+        total = caption + 4
+        self.cell(total, 1, "Summe").font = BOLD
+        for col in (4, 5, 6, 7):
+            self.cell(total, col, f"=SUM({self.addr(caption + 1, col)}:{self.addr(caption + 3, col)})")
+        return total
+
+    def _staff(self, top: int) -> None:
+        ws, var = self.ws, self.var
+        self.cell(top, 1, "Betreuungskräfte nach §§ 9 bis 12 KitaPersV").font = BOLD
+        alt = 1 if var.wording else 0
+        caption_row = top + 1
+        if self.spec.two_header_rows or var.split_captions:
+            caption_row = top + 2
+            if var.split_captions:
+                # Each caption broken over two rows: first word(s) above, rest below.
+                for i, key in enumerate(self.columns):
+                    text = self._caption(key, alt)
+                    head, _, tail = text.partition(" ")
+                    self.cell(top + 1, i + 1, head if tail else None)
+                    self.cell(caption_row, i + 1, tail or head).alignment = WRAP
+            else:
+                for group, keys in GROUP_CAPTIONS:
+                    idx = [i + 1 for i, k in enumerate(self.columns) if k in keys]
+                    if idx and idx == list(range(idx[0], idx[-1] + 1)):
+                        self.cell(top + 1, idx[0], group).font = BOLD
+                        if len(idx) > 1:
+                            ws.merge_cells(f"{self.addr(top + 1, idx[0])}:{self.addr(top + 1, idx[-1])}")
+        if not var.split_captions:
+            for i, key in enumerate(self.columns):
+                self.cell(caption_row, i + 1, self._caption(key, alt)).alignment = WRAP
+        first = caption_row + 1
+        validations = self._validations(first, first + self.spec.capacity - 1)
+        row = first
+        for number in range(1, self.spec.capacity + 1):
+            person = self.f.staff[number - 1] if number <= len(self.f.staff) else None
+            if var.blank_rows and person is not None and number % 4 == 0:
+                row += 1  # a blank row inside the table
+            self._staff_row(row, number, person)
+            row += 1
+        if len(self.f.staff) > self.spec.capacity:
+            raise ValueError(f"{len(self.f.staff)} persons do not fit the {self.spec.capacity}-row form")
+        for dv in validations:
+            ws.add_data_validation(dv)
+        self._summary(row + 1, first, row - 1)
+
+    def _caption(self, key: str, alt: int) -> str:
+        if key in EXTRA_COLUMNS:
+            return key
+        if key == "name" and self.name_columns == 2:
+            return "Name" if not alt else "Nachname"
+        return STAFF_CAPTIONS[key][alt]
+
+    def _col(self, key: str) -> int | None:
+        return self.columns.index(key) + 1 if key in self.columns else None
+
+    def _staff_row(self, row: int, number: int, person: StaffMember | None) -> None:
+        for i, key in enumerate(self.columns):
+            col = i + 1
+            if key == "lfd_nr":
+                if not (self.var.no_lfd_nr and person is not None and number % 3 == 0):
+                    self.cell(row, col, number)
+                continue
+            if key == "vzae":
+                paed = self._col("paed_stunden")
+                if paed:
+                    self.cell(row, col, f'=IF({self.addr(row, paed)}="","",{self.addr(row, paed)}/40)')
+                continue
+            target = self._input(row, col, self._person_value(person, key) if person else None)
+            if key in ("wochenstunden", "leitungsstunden", "paed_stunden"):
+                target.number_format = "0.0#"
+
+    def _person_value(self, p: StaffMember, key: str) -> object:
+        if key == "name":
+            return p.name if self.name_columns == 1 else p.nachname
+        if key == "vorname":
+            return p.vorname
+        if key in EXTRA_COLUMNS:
+            return self.rng.randint(1000, 9999) if key == "Personalnummer" else "Bären"
+        if key == "zuordnung":
+            return self._zuordnung(p.paragraph)
+        value = getattr(p, key)
+        if key in ("geburtsdatum", "beginn", "ende", "fuehrungszeugnis", "qualifizierung_300ue"):
+            return self._date(value)
+        if key in ("wochenstunden", "leitungsstunden", "paed_stunden"):
+            return self._number(value)
+        if key in ("masernschutz", "sprachnachweis"):
+            return self._yes_no(value)
+        return value
+
+    def _zuordnung(self, paragraph: object) -> object:
+        if not isinstance(paragraph, int):
+            return paragraph
+        if self.var.zuordnung_style == "mixed":
+            return self.rng.choice(ZUORDNUNG_MIXED[paragraph])
+        table = ZUORDNUNG_2025 if self.variant.startswith("v2025") else ZUORDNUNG_2023
+        return table[paragraph]
+
+    def _date(self, value: object) -> object:
+        if not isinstance(value, date):
+            return value
+        style = self.var.date_style
+        if style == "mixed":
+            style = self.rng.choice(["date", "serial", "text_de", "text_short", "text_iso"])
+        if style == "serial":
+            return (value - date(1899, 12, 30)).days
+        if style == "text_de":
+            return value.strftime("%d.%m.%Y")
+        if style == "text_short":
+            if not 1930 <= value.year <= 2029:
+                return value.strftime("%d.%m.%Y")
+            return f"{value.day}.{value.month}.{value.strftime('%y')}"
+        if style == "text_iso":
+            return value.isoformat()
+        return value
+
+    def _number(self, value: object) -> object:
+        if self.var.number_style == "text_comma" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = f"{value:g}".replace(".", ",")
+            return text
+        return value
+
+    def _yes_no(self, value: object) -> object:
+        if self.var.yes_no_style != "mixed" or not isinstance(value, str):
+            return value
+        spellings = {"ja": ["ja", "Ja", "x", "✓", "1"], "nein": ["nein", "-", "0", "Nein"],
+                     "entfällt": ["entfällt", "Entfällt"]}
+        return self.rng.choice(spellings.get(value, [value]))
+
+    def _validations(self, first: int, last: int) -> list[DataValidation]:
+        result = []
+        lists = {"zuordnung": "$A$2:$A$5", "funktion": "$B$2:$B$6", "masernschutz": "$C$2:$C$3",
+                 "sprachnachweis": "$D$2:$D$4"}
+        for key, ref in lists.items():
+            col = self._col(key)
+            if col is None or self.var.zuordnung_style == "mixed" and key == "zuordnung":
+                continue
+            dv = DataValidation(type="list", formula1=f"=Listen!{ref}", allow_blank=True)
+            dv.error = "Bitte einen Wert aus der Liste wählen."
+            dv.add(f"{self.addr(first, col)}:{self.addr(last, col)}")
+            result.append(dv)
+        return result
+
+    def _summary(self, top: int, first: int, last: int) -> None:
+        """The form's own computations; the reader never trusts them."""
+        paed = self._col("paed_stunden")
+        zu = self._col("zuordnung")
+        self.cell(top, 1, "Personalbedarf (VZÄ)").font = BOLD
+        self.cell(top + 1, 1, "Ist (VZÄ)").font = BOLD
+        self.cell(top + 2, 1, "Fachkraftquote").font = BOLD
+        if paed and zu:
+            rng = f"{self.addr(first, paed)}:{self.addr(last, paed)}"
+            self.cell(top + 1, 4, f"=SUM({rng})/40")
+            zrng = f"{self.addr(first, zu)}:{self.addr(last, zu)}"
+            self.cell(top + 2, 4, f'=IFERROR(SUMIF({zrng},"*Fachkraft*",{rng})/SUM({rng}),"")')
+
+
+def _write_hinweise(ws: Worksheet) -> None:
+    lines = [
+        "Hinweise zum Ausfüllen",
+        "Bitte füllen Sie nur die gelb hinterlegten Felder aus. Die Zuordnung der Betreuungskräfte "
+        "erfolgt nach §§ 9 bis 12 KitaPersV; pädagogisch tätige Stunden sind ohne Leitungsanteil anzugeben.",
+        "Die Meldung ist jährlich sowie bei wesentlichen Änderungen der obersten Landesjugendbehörde zu übersenden.",
+    ]
+    for i, line in enumerate(lines, start=1):
+        ws.cell(row=i, column=1, value=line)
+    ws.column_dimensions["A"].width = 120
+
+
+def _write_listen(ws: Worksheet, variant: str) -> None:
+    zuordnungen = list(dict.fromkeys((ZUORDNUNG_2025 if variant.startswith("v2025") else ZUORDNUNG_2023).values()))
+    columns = [zuordnungen, FUNKTIONEN, ["ja", "nein"], ["ja", "nein", "entfällt"]]
+    for c, values in enumerate(columns, start=1):
+        ws.cell(row=1, column=c, value="Werte")
+        for r, value in enumerate(values, start=2):
+            ws.cell(row=r, column=c, value=value)
+
+
+def _make_macro_enabled(path: Path) -> None:
+    """Rewrite the workbook content type so the package is a real .xlsm (macro-enabled)."""
+    tmp = path.with_name(path.name + ".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+                )
+            dst.writestr(item, data)
+    tmp.replace(path)

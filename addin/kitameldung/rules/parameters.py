@@ -1,0 +1,102 @@
+"""The interpretation parameters of regeln-brandenburg.md section 7, overridable by a config file.
+
+Every value here is a choice where the law is silent or unconfirmed; outputs list them as
+"Annahmen" so a reader sees what the numbers rest on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from kitameldung.resources import load_toml
+
+LEITUNG_BASES = ("soll", "ist")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message is German and names the file."""
+
+
+@dataclass(frozen=True)
+class Parameters:
+    vollzeit_stunden: float = 40.0
+    fachkraftquote_min: float | None = None  # None: the dated rule table decides (0.80)
+    leitung_basis: str = "soll"
+    dispositionsspielraum: float = 0.0
+    fuehrungszeugnis_jahre: int = 5
+    vorwarnung_tage: int = 90
+    masern_geboren_nach: date = date(1970, 12, 31)
+    qualifizierung_jahre: int = 2
+    max_wochenstunden: float = 48.0
+    mindestalter: int = 18
+
+    def as_json(self) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
+
+
+# What each parameter means, in German, for "Annahmen" lists in every output.
+DESCRIPTIONS = {
+    "vollzeit_stunden": "Wochenstunden einer Vollzeitstelle (VZÄ = Stunden / {})",
+    "fachkraftquote_min": "Mindest-Fachkraftquote {} (berechnet auf VZÄ gegen Ist)",
+    "leitung_basis": "Leitungsanteil bemessen nach {}-Betreuung",
+    "dispositionsspielraum": "Toleranz bei der Personalbemessung: {}",
+    "fuehrungszeugnis_jahre": "erweitertes Führungszeugnis gilt {} Jahre",
+    "vorwarnung_tage": "Vorwarnung {} Tage vor Fristablauf",
+    "masern_geboren_nach": "Masernschutz nötig bei Geburt nach {}",
+    "qualifizierung_jahre": "Frist für die 300-UE-Qualifizierung (§ 12): {} Jahre",
+    "max_wochenstunden": "höchstens {} vertragliche Wochenstunden",
+    "mindestalter": "Mindestalter {} Jahre",
+}
+
+
+def load_parameters(path: Path | None) -> Parameters:
+    """Parameters from the `[parameter]` table of a TOML config file (defaults without one)."""
+    if path is None:
+        return Parameters()
+    try:
+        data = load_toml(path)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Konfigurationsdatei {path} wurde nicht gefunden.") from exc
+    except Exception as exc:  # tomllib.TOMLDecodeError and OSError
+        raise ConfigError(
+            f"Konfigurationsdatei {path} ist kein gültiges TOML: {exc}. "
+            "Bitte die Datei prüfen (Beispiel im README)."
+        ) from exc
+    return parameters_from_mapping(data.get("parameter", {}), str(path))
+
+
+def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
+    known = {f.name: f for f in fields(Parameters)}
+    defaults = Parameters()
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"{origin}: unbekannter Parameter „{key}“. Erlaubt sind: {', '.join(known)}."
+            )
+        default = getattr(defaults, key)
+        changes[key] = _coerce(key, value, default, origin)
+    result = replace(defaults, **changes)
+    if result.leitung_basis not in LEITUNG_BASES:
+        raise ConfigError(f"{origin}: leitung_basis muss „soll“ oder „ist“ sein.")
+    if result.vollzeit_stunden <= 0:
+        raise ConfigError(f"{origin}: vollzeit_stunden muss größer als 0 sein.")
+    return result
+
+
+def _coerce(key: str, value: Any, default: Any, origin: str) -> Any:
+    try:
+        if isinstance(default, date):
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if isinstance(default, str):
+            return str(value).strip().lower()
+        if isinstance(default, int) and not isinstance(default, bool):
+            return int(value)
+        if isinstance(value, bool):
+            raise ValueError(value)
+        return float(str(value).replace(",", "."))
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{origin}: Parameter „{key}“ hat einen ungültigen Wert: {value!r}.") from exc
