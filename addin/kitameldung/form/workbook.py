@@ -1,6 +1,7 @@
 """Opening a workbook file for reading: every sheet as a grid of cached values.
 
-python-calamine reads .xlsx, .xlsm and .xls fast and never writes. Everything that can go wrong
+python-calamine reads .xlsx and .xlsm fast and never writes. Old .xls files are refused with a
+hint to save them as .xlsx: the lossless writer cannot add sheets to them. Everything that can go wrong
 with a file (missing, empty, encrypted, corrupt, not Excel) becomes one FormError with a German
 message that names the file and says what to do.
 """
@@ -84,6 +85,12 @@ def open_sheets(path: Path) -> list[Sheet]:
         raise FormError(
             f"{name}: Die Datei ist mit einem Kennwort verschlüsselt. Bitte in Excel öffnen, unter "
             "Datei › Informationen › Arbeitsmappe schützen das Kennwort entfernen und speichern."
+        )
+    if kind == "xls":
+        raise FormError(
+            f"{name}: Das ist eine Arbeitsmappe im alten Excel-Format (.xls). Bitte in Excel öffnen, "
+            "unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern und diese "
+            "Datei verwenden."
         )
     if kind == "unknown":
         raise FormError(

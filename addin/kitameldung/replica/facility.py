@@ -10,7 +10,9 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from kitameldung.evaluation import soll_betreuung
+import math
+
+from kitameldung.evaluation import leitung_share, soll_betreuung
 from kitameldung.rules import load_rulebook
 
 FIRST_NAMES = [
@@ -113,8 +115,12 @@ def make_facility(seed: int, stichtag: date = date(2025, 10, 1), persons: int | 
     rules = load_rulebook()
     key = rules.key_for(stichtag)
     assert key is not None, "stichtag outside the rule table"
-    soll = float(soll_betreuung({g: (p[0], p[1]) for g, p in places.items()}, key, rules))
-    staff = _staff(rng, stichtag, soll, persons)
+    soll_exact = soll_betreuung({g: (p[0], p[1]) for g, p in places.items()}, key, rules)
+    leitung_row = rules.leitung_for(stichtag)
+    leitung = float(leitung_share(soll_exact, leitung_row)) if leitung_row else 0.25
+    # Leitung hours cover the Leitungsanteil, rounded up to quarter hours.
+    leitung_hours = math.ceil(leitung * 40 * 4) / 4
+    staff = _staff(rng, stichtag, float(soll_exact), persons, leitung_hours)
     return Facility(
         traeger=rng.choice(TRAEGER).format(ort=ort),
         traeger_anschrift=f"{rng.choice(STREETS)} {rng.randint(1, 80)}, {rng.randint(14400, 16999)} {ort}",
@@ -137,9 +143,10 @@ def _occupied(rng: random.Random, approved: int, hort: bool = False) -> tuple[in
     return (total - long, long, approved)
 
 
-def _staff(rng: random.Random, stichtag: date, soll: float, persons: int | None) -> list[StaffMember]:
+def _staff(
+    rng: random.Random, stichtag: date, soll: float, persons: int | None, leitung_hours: float
+) -> list[StaffMember]:
     target = soll * rng.uniform(1.03, 1.15) * 40  # pedagogical hours wanted
-    leitung_hours = rng.choice([10.0, 15.0, 20.0])
     staff = [_member(rng, stichtag, 9, "Leitung", 40.0, leitung_hours)]
     hours = 40.0 - leitung_hours
     erg_hours = 0.0

@@ -1,0 +1,89 @@
+"""Findings as data, and the catalogue of declared rules that produce them.
+
+The Prüfbericht sheet, the JSON output and the Excel highlights are renderings of the same list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from kitameldung.resources import load_toml, package_data
+
+
+class Severity(Enum):
+    FEHLER = "fehler"
+    WARNUNG = "warnung"
+    HINWEIS = "hinweis"
+
+    @property
+    def rank(self) -> int:
+        return list(Severity).index(self)
+
+    @property
+    def title(self) -> str:
+        return {"fehler": "Fehler", "warnung": "Warnungen", "hinweis": "Hinweise"}[self.value]
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: Severity
+    sheet: str | None
+    cell: str | None
+    message: str
+    reference: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "sheet": self.sheet,
+            "cell": self.cell,
+            "message": self.message,
+            "reference": self.reference,
+        }
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    reference: str
+    template: str
+
+    def finding(self, sheet: str | None, cell: str | None, **values: object) -> Finding:
+        values.setdefault("zelle", cell or "")
+        values.setdefault("wo", "")
+        return Finding(self.id, self.severity, sheet, cell, self.template.format(**values), self.reference)
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Rule]:
+    data = load_toml(package_data("rules/pruefregeln.toml"))
+    return {
+        rule_id: Rule(rule_id, Severity(spec["schwere"]), spec["rechtsgrundlage"], spec["meldung"])
+        for rule_id, spec in data.items()
+    }
+
+
+def rule(rule_id: str) -> Rule:
+    return catalogue()[rule_id]
+
+
+def sort_key(finding: Finding) -> tuple[int, int, int, str]:
+    """By severity, then by position in the sheet (row, column), facility-level first."""
+    row, col = _position(finding.cell)
+    return (finding.severity.rank, row, col, finding.rule)
+
+
+def _position(cell: str | None) -> tuple[int, int]:
+    if not cell:
+        return (0, 0)
+    letters = "".join(ch for ch in cell if ch.isalpha())
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch.upper()) - 64
+    return (int(digits or 0), col)

@@ -1,0 +1,30 @@
+"""German number and date formats for messages ("7,65 VZÄ", "81,5 %", "01.03.2025")."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+
+
+def vzae(value: Fraction | float | None) -> str:
+    return "–" if value is None else f"{float(value):.2f}".replace(".", ",")
+
+
+def percent(value: Fraction | float | None) -> str:
+    return "–" if value is None else f"{float(value) * 100:.1f} %".replace(".", ",")
+
+
+def datum(value: date | None) -> str:
+    return "–" if value is None else value.strftime("%d.%m.%Y")
+
+
+def number(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:g}".replace(".", ",")
+
+
+def raw(value: object) -> str:
+    text = value.strftime("%d.%m.%Y") if isinstance(value, date) else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "…"

@@ -1,0 +1,162 @@
+"""Command line: `kitameldung check | inspect | demo`. German for people, JSON for IT."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kitameldung.checks import Severity
+from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
+from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
+from kitameldung.rules import load_parameters
+from kitameldung.rules.parameters import ConfigError
+
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_UNREADABLE
+    try:
+        settings = _settings(args)
+    except (ConfigError, ProfileError) as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        return int(args.run(args, settings))
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kitameldung",
+        description="Personalmeldung Brandenburg prüfen: Personalbemessung, Fachkraftquote, Befunde.",
+    )
+    sub = parser.add_subparsers(dest="command", title="Befehle")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--config", type=Path, help="Konfigurationsdatei (TOML) mit [parameter]")
+        p.add_argument("--profil", type=Path, help="eigenes Formularprofil (TOML)")
+
+    check = sub.add_parser("check", help="Meldungen prüfen und zusammenfassen")
+    check.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    check.add_argument("--json", action="store_true", help="maschinenlesbare Ausgabe (JSON)")
+    check.add_argument("--nur-fehler", action="store_true", help="nur Befunde der Schwere „fehler“ zeigen")
+    check.add_argument("--schwere", choices=[s.value for s in Severity],
+                       help="nur Befunde ab dieser Schwere zeigen")
+    common(check)
+    check.set_defaults(run=_check)
+
+    inspect = sub.add_parser("inspect", help="zeigen, was im Formular wo gefunden wurde")
+    inspect.add_argument("datei", type=Path)
+    common(inspect)
+    inspect.set_defaults(run=_inspect)
+
+    demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
+    demo.add_argument("ordner", nargs="?", type=Path, default=Path("kitameldung-demo"))
+    common(demo)
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    params = load_parameters(args.config)
+    profile = load_profile(args.profil) if args.profil else None
+    return Settings(params=params, profile=profile)
+
+
+def expand(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; folders contribute their Excel files (Office lock files `~$…` skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(
+                sorted(p for p in path.iterdir()
+                       if p.suffix.lower() in EXCEL_SUFFIXES and not p.name.startswith("~$"))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+def _shown_severities(args: argparse.Namespace) -> tuple[Severity, ...]:
+    if args.nur_fehler:
+        return (Severity.FEHLER,)
+    if args.schwere:
+        limit = Severity(args.schwere).rank
+        return tuple(s for s in Severity if s.rank <= limit)
+    return tuple(Severity)
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.render.json_out import result_json
+    from kitameldung.render.text import summary
+
+    files = expand(args.dateien)
+    if not files:
+        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    results = [check_file(path, settings) for path in files]
+    shown = _shown_severities(args)
+    if args.json:
+        documents = []
+        for result in results:
+            doc = result_json(result)
+            doc["findings"] = [f for f in doc["findings"] if Severity(f["severity"]) in shown]
+            documents.append(doc)
+        payload = documents[0] if len(args.dateien) == 1 and len(documents) == 1 and args.dateien[0].is_file() else documents
+        json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        for result in results:
+            print(summary(result, shown))
+        _print_totals(results)
+    return overall_exit(results)
+
+
+def _print_totals(results: list) -> None:
+    unreadable = sum(1 for r in results if not r.ok)
+    fehler = sum(r.count(Severity.FEHLER) for r in results)
+    files_with_errors = sum(1 for r in results if r.ok and r.count(Severity.FEHLER))
+    print(
+        f"{len(results)} Dateien geprüft: {len(results) - unreadable - files_with_errors} ohne Fehler, "
+        f"{files_with_errors} mit Fehlern ({fehler} Fehler insgesamt), {unreadable} nicht lesbar."
+    )
+
+
+def _inspect(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.inspect_form import describe
+
+    try:
+        meldung = read_meldung(args.datei, settings.profile)
+    except FormError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(describe(meldung, settings.profile))
+    return 0
+
+
+def _demo(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.demo import write_demo
+    from kitameldung.render.text import summary
+
+    paths = write_demo(args.ordner)
+    print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen geschrieben. Prüfung:\n")
+    results = [check_file(path, settings) for path in paths]
+    for result in results:
+        print(summary(result))
+    _print_totals(results)
+    print(f"\nWeiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,54 @@
+"""`kitameldung inspect`: what the reader found where, and what it missed (German)."""
+
+from __future__ import annotations
+
+from kitameldung.form import Profile, builtin_profiles
+from kitameldung.model import AGE_GROUPS, Meldung
+
+GROUP_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
+KIND_TITLES = {"short": "bis 6 Std.", "long": "über 6 Std.", "genehmigt": "genehmigt"}
+
+
+def describe(meldung: Meldung, profile: Profile | None) -> str:
+    profile = profile or builtin_profiles()[0]
+    layout = meldung.layout
+    lines = [
+        f"Datei:    {meldung.file}",
+        f"Blatt:    {meldung.sheet}",
+        f"Profil:   {meldung.profile}   Formular: {meldung.variant}",
+        "",
+        "Kopfangaben:",
+    ]
+    for key, spec in profile.header.items():
+        cell = layout.header_cells.get(key)
+        value = meldung.header.get(key)
+        shown = "" if value is None or value.raw is None else f" = {value.raw!s}"
+        status = f"{cell}{shown}" if cell else ("FEHLT (Pflichtfeld)" if spec.required else "nicht gefunden")
+        lines.append(f"  {spec.title:<28} {status}")
+    lines.append("")
+    if meldung.places is None:
+        lines.append("Belegte Plätze: NICHT GEFUNDEN (Beschriftungen „bis 6 Std.“/„über 6 Std.“ gesucht)")
+    else:
+        lines.append("Belegte Plätze:")
+        for group in AGE_GROUPS:
+            cells = layout.places_cells.get(group)
+            if not cells:
+                lines.append(f"  {GROUP_TITLES[group]:<14} Zeile nicht gefunden")
+                continue
+            found = ", ".join(f"{KIND_TITLES[k]} {c}" for k, c in cells.items())
+            lines.append(f"  {GROUP_TITLES[group]:<14} {found}")
+    lines.append("")
+    if meldung.persons is None:
+        lines.append("Tabelle der Betreuungskräfte: NICHT GEFUNDEN (Spaltenköpfe Name, Zuordnung, Stunden gesucht)")
+    else:
+        first, last = layout.staff_rows or (0, 0)
+        lines.append(
+            f"Tabelle der Betreuungskräfte: Kopfzeile(n) {layout.staff_header_rows}, Zeilen {first}–{last}, "
+            f"{len(meldung.persons)} Personen eingetragen, {layout.capacity} nummerierte Zeilen"
+        )
+        for key in profile.staff_columns:
+            column = layout.staff_columns.get(key)
+            required = key in profile.staff_required
+            status = f"Spalte {column}" if column else ("FEHLT (Pflichtspalte)" if required else "nicht vorhanden")
+            lines.append(f"  {key:<22} {status}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Renderings of results: JSON for IT, German text for people, sheets (later) for Excel."""

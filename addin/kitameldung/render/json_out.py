@@ -1,0 +1,94 @@
+"""The stable JSON contract of `kitameldung check --json` (shared/domain/ausgabe-json.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from kitameldung.model import AGE_GROUPS, Value
+from kitameldung.pipeline import Result
+from kitameldung.rules import Parameters
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    meldung, staffing = result.meldung, result.staffing
+    out: dict[str, Any] = {
+        "file": result.path.name,
+        "ok": result.ok,
+        "error": result.error,
+        "form": None,
+        "facility": None,
+        "rules": None,
+        "places": None,
+        "staffing": None,
+        "findings": [f.as_json() for f in result.findings],
+    }
+    if meldung is None:
+        return out
+    out["form"] = {"variant": meldung.variant, "sheet": meldung.sheet, "profile": meldung.profile}
+    header = meldung.header
+    out["facility"] = {
+        "traeger": _plain(header.get("traeger")),
+        "einrichtung": _plain(header.get("einrichtung")),
+        "nummer": _plain(header.get("nummer")),
+        "stichtag": _plain(header.get("stichtag")),
+    }
+    out["rules"] = {
+        "version": _iso(staffing.rule_version) if staffing else None,
+        "parameters": effective_parameters(result.settings.params, staffing),
+    }
+    if meldung.places is not None:
+        out["places"] = {
+            group: {
+                "short": _plain(meldung.places[group].short),
+                "long": _plain(meldung.places[group].long),
+                "genehmigt": _plain(meldung.places[group].genehmigt),
+            }
+            for group in AGE_GROUPS
+        }
+    if staffing is not None:
+        out["staffing"] = {
+            "soll_betreuung_vzae": _num(staffing.soll_betreuung_vzae),
+            "soll_leitung_vzae": _num(staffing.soll_leitung_vzae),
+            "ist_betreuung_vzae": _num(staffing.ist_betreuung_vzae),
+            "ist_fachkraft_vzae": _num(staffing.ist_fachkraft_vzae),
+            "ist_ergaenzung_vzae": _num(staffing.ist_ergaenzung_vzae),
+            "ist_leitung_vzae": _num(staffing.ist_leitung_vzae),
+            "deckungsgrad": _num(staffing.deckungsgrad),
+            "fachkraftquote": _num(staffing.fachkraftquote),
+            "fachkraftquote_soll": _num(staffing.fachkraftquote_soll),
+            "fachkraftquote_min": _num(staffing.fachkraftquote_min),
+            "personen_gezaehlt": staffing.personen_gezaehlt,
+        }
+    return out
+
+
+def effective_parameters(params: Parameters, staffing: object | None) -> dict[str, Any]:
+    values = params.as_json()
+    minimum = getattr(staffing, "fachkraftquote_min", None)
+    if values["fachkraftquote_min"] is None:
+        values["fachkraftquote_min"] = _num(minimum)
+    return values
+
+
+def _num(value: Fraction | float | None) -> float | int | None:
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if isinstance(value, Fraction) and value.denominator == 1 else number
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _plain(value: Value | None) -> Any:
+    if value is None or value.value is None:
+        return None
+    inner = value.value
+    if isinstance(inner, date):
+        return inner.isoformat()
+    if isinstance(inner, float) and inner.is_integer():
+        return int(inner)
+    return inner

@@ -1,0 +1,52 @@
+"""The German summary `kitameldung check` prints for people."""
+
+from __future__ import annotations
+
+from kitameldung.checks import Severity
+from kitameldung.checks.formatting import datum, percent, vzae
+from kitameldung.pipeline import Result
+
+MARK = {True: "erfüllt", False: "NICHT erfüllt", None: "nicht berechenbar"}
+
+
+def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) -> str:
+    name = result.path.name
+    if not result.ok:
+        return f"✗ {name}\n  Nicht verarbeitet: {result.error}\n"
+    meldung, staffing = result.meldung, result.staffing
+    assert meldung is not None
+    einrichtung = meldung.header.get("einrichtung")
+    title = einrichtung.value if einrichtung and einrichtung.value else "(Einrichtung ohne Namen)"
+    lines = [f"{title}  –  {name}"]
+    version = datum(staffing.rule_version) if staffing else "–"
+    lines.append(
+        f"  Stichtag {datum(meldung.stichtag)} · Formular {meldung.variant} (Blatt „{meldung.sheet}“)"
+        f" · Regelstand {version}"
+    )
+    if staffing is not None:
+        params = result.settings.params
+        lines += [
+            f"  Personalbedarf (Soll):  {vzae(staffing.soll_betreuung_vzae):>7} VZÄ"
+            f"   Leitungsanteil {vzae(staffing.soll_leitung_vzae)} VZÄ",
+            f"  Ist pädagogisch:        {vzae(staffing.ist_betreuung_vzae):>7} VZÄ"
+            f"   davon Fachkräfte {vzae(staffing.ist_fachkraft_vzae)},"
+            f" Ergänzungskräfte {vzae(staffing.ist_ergaenzung_vzae)}"
+            f" ({staffing.personen_gezaehlt} Personen gezählt)",
+            f"  Deckungsgrad:           {percent(staffing.deckungsgrad):>9}"
+            f"   {MARK[staffing.coverage_ok(params)]}",
+            f"  Fachkraftquote:         {percent(staffing.fachkraftquote):>9}"
+            f"   {MARK[staffing.quota_ok()]} (mindestens {percent(staffing.fachkraftquote_min)})",
+        ]
+    else:
+        lines.append("  Ohne gültigen Stichtag kann die Personalbemessung nicht berechnet werden.")
+    counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
+    lines.append(f"  Befunde: {counts}")
+    for severity in severities:
+        group = [f for f in result.findings if f.severity is severity]
+        if not group:
+            continue
+        lines.append(f"  {severity.title}:")
+        for finding in group:
+            where = f"{finding.sheet}!{finding.cell}" if finding.cell else "Einrichtung"
+            lines.append(f"    [{finding.rule}] {where}: {finding.message}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,172 @@
+"""Personalbemessung and Fachkraftquote as regeln-brandenburg.md sections 2 to 4 define them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from fractions import Fraction
+
+import pytest
+
+from kitameldung.evaluation import leitung_share, soll_betreuung
+from kitameldung.evaluation.staffing import evaluate
+from kitameldung.model import Gruppe, Meldung, Person, Places, Value, Zuordnung
+from kitameldung.rules import Parameters, load_rulebook
+
+RULES = load_rulebook()
+WORKED = {"krippe": (2, 10), "kindergarten": (6, 34), "hort": (15, 5)}
+
+
+def test_worked_example_after_august_2025() -> None:
+    key = RULES.key_for(date(2025, 9, 1))
+    soll = soll_betreuung(WORKED, key, RULES)
+    assert soll == Fraction(1147, 150)  # 2.9 + 3.88 + 0.866667
+    assert round(float(soll), 6) == 7.646667
+
+
+def test_worked_example_with_krippe_key_425() -> None:
+    key = RULES.key_for(date(2024, 10, 1))
+    assert key.krippe == Fraction("4.25")
+    assert round(float(soll_betreuung(WORKED, key, RULES)), 6) == 7.476078
+
+
+EXPECTED_KEYS = [
+    (date(2016, 8, 1), "5", "12"),
+    (date(2017, 8, 1), "5", "11.5"),
+    (date(2018, 8, 1), "5", "11"),
+    (date(2020, 8, 1), "5", "10"),
+    (date(2022, 8, 1), "4.65", "10"),
+    (date(2024, 8, 1), "4.25", "10"),
+    (date(2025, 8, 1), "4", "10"),
+]
+
+
+@pytest.mark.parametrize("index", range(len(EXPECTED_KEYS)))
+def test_each_key_applies_from_its_date_and_not_the_day_before(index: int) -> None:
+    day, krippe, kiga = EXPECTED_KEYS[index]
+    on = RULES.key_for(day)
+    assert (on.valid_from, on.krippe, on.kindergarten) == (day, Fraction(krippe), Fraction(kiga))
+    before = RULES.key_for(day - timedelta(days=1))
+    if index == 0:
+        assert before is None  # outside the supported range
+    else:
+        assert before.valid_from == EXPECTED_KEYS[index - 1][0]
+
+
+@pytest.mark.parametrize(
+    ("soll", "expected"),
+    [
+        (Fraction(0), Fraction("0.1875")),
+        (Fraction(4), Fraction("0.1875")),
+        (Fraction(4) + Fraction(1, 10**6), Fraction("0.3125")),
+        (Fraction(10), Fraction("0.3125")),
+        (Fraction(10) + Fraction(1, 10**6), Fraction("0.4375")),
+        (Fraction(15), Fraction("0.4375")),
+        (Fraction(15) + Fraction(1, 10**6), Fraction("0.5625")),
+        (Fraction(80), Fraction("0.5625")),
+    ],
+)
+def test_leitung_bands_at_their_edges(soll: Fraction, expected: Fraction) -> None:
+    row = RULES.leitung_for(date(2025, 1, 1))
+    assert leitung_share(soll, row) == expected
+
+
+def test_leitung_share_not_defined_before_october_2017() -> None:
+    assert RULES.leitung_for(date(2017, 9, 30)) is None
+    assert RULES.leitung_for(date(2017, 10, 1)).valid_from == date(2017, 10, 1)
+
+
+def _person(row: int, paragraph: int, hours: float, **extra: Value) -> Person:
+    gruppe = Gruppe.ERGAENZUNG if paragraph == 12 else Gruppe.FACHKRAFT
+    return Person(
+        row=row,
+        name=Value(f"Person {row}", f"B{row}"),
+        zuordnung=Value(Zuordnung(gruppe, paragraph), f"E{row}"),
+        paed_stunden=Value(hours, f"K{row}"),
+        wochenstunden=Value(hours, f"I{row}"),
+        **extra,
+    )
+
+
+def _meldung(places: dict[str, tuple[float, float]], persons: list[Person]) -> Meldung:
+    return Meldung(
+        file="x.xlsx", sheet="Personalmeldung", profile="basis", variant="v2025-84",
+        places={g: Places(Value(s, "E1"), Value(lg, "F1"), Value(None)) for g, (s, lg) in places.items()},
+        persons=tuple(persons),
+    )
+
+
+def test_exactly_full_coverage_and_exactly_80_percent_are_compliant() -> None:
+    # N_K = 4.65: 93 long Krippe places need exactly 20 VZÄ; 1/4.65 is no binary float.
+    stichtag = date(2023, 1, 1)
+    # 640 h Fachkräfte and 160 h Ergänzungskräfte, built from decimals that are no binary floats.
+    fach = [_person(i, 9, 31.2) for i in range(20)] + [_person(50, 9, 8), _person(51, 9, 8)]
+    erg = [_person(100 + i, 12, 7.8) for i in range(20)] + [_person(150, 12, 4)]
+    persons = fach + erg
+    meldung = _meldung({"krippe": (0, 93), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    staffing = evaluate(meldung, stichtag, RULES, Parameters(fachkraftquote_min=0.8))
+    assert staffing.soll_betreuung_vzae == 20
+    assert staffing.ist_betreuung_vzae == 20  # 800 h / 40
+    assert staffing.deckungsgrad == 1
+    assert staffing.fachkraftquote == Fraction(4, 5)
+    assert staffing.coverage_ok(Parameters()) is True
+    assert staffing.quota_ok() is True
+    # A per-child float factor lands a hair below the Soll:
+    assert 93 * (1.0 / 4.65) < 20
+
+
+def test_a_hair_below_80_percent_fails() -> None:
+    persons = [_person(1, 9, 31.9), _person(2, 12, 8.1)]
+    meldung = _meldung({"krippe": (0, 0), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    staffing = evaluate(meldung, date(2025, 10, 1), RULES, Parameters())
+    assert staffing.fachkraftquote == Fraction(319, 400)
+    assert staffing.quota_ok() is False
+
+
+def test_counts_only_staff_employed_on_the_stichtag() -> None:
+    stichtag = date(2025, 3, 1)
+    persons = [
+        _person(1, 9, 40, beginn=Value(stichtag)),  # starts on the day: counts
+        _person(2, 9, 40, ende=Value(stichtag)),  # ends on the day: counts
+        _person(3, 9, 40, beginn=Value(stichtag + timedelta(days=1))),  # future
+        _person(4, 9, 40, ende=Value(stichtag - timedelta(days=1))),  # left
+    ]
+    meldung = _meldung({"krippe": (0, 4), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    staffing = evaluate(meldung, stichtag, RULES, Parameters())
+    assert staffing.personen_gezaehlt == 2
+    assert staffing.ist_betreuung_vzae == 2
+
+
+def test_vollzeit_parameter_changes_ist_and_soll_based_quota() -> None:
+    persons = [_person(1, 9, 39), _person(2, 12, 39)]
+    meldung = _meldung({"krippe": (0, 8), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    staffing = evaluate(meldung, date(2025, 10, 1), RULES, Parameters(vollzeit_stunden=39))
+    assert staffing.ist_betreuung_vzae == 2
+    assert staffing.soll_betreuung_vzae == 2
+    assert staffing.fachkraftquote_soll == Fraction(1, 2)
+    assert staffing.soll_leitung_vzae == Fraction("0.1875")
+
+
+def test_leitung_basis_ist_uses_ist_betreuung() -> None:
+    persons = [_person(i, 9, 40) for i in range(12)]
+    meldung = _meldung({"krippe": (0, 8), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    soll_based = evaluate(meldung, date(2025, 10, 1), RULES, Parameters())
+    ist_based = evaluate(meldung, date(2025, 10, 1), RULES, Parameters(leitung_basis="ist"))
+    assert soll_based.soll_leitung_vzae == Fraction("0.1875")  # Soll 2 VZÄ
+    assert ist_based.soll_leitung_vzae == Fraction("0.4375")  # Ist 12 VZÄ
+
+
+def test_quota_minimum_only_from_october_2023_unless_configured() -> None:
+    meldung = _meldung({"krippe": (0, 0), "kindergarten": (0, 0), "hort": (0, 0)}, [_person(1, 12, 40)])
+    before = evaluate(meldung, date(2023, 10, 29), RULES, Parameters())
+    on = evaluate(meldung, date(2023, 10, 30), RULES, Parameters())
+    assert before.fachkraftquote_min is None and before.quota_ok() is None
+    assert on.fachkraftquote_min == Fraction(4, 5) and on.quota_ok() is False
+    configured = evaluate(meldung, date(2023, 10, 29), RULES, Parameters(fachkraftquote_min=0.7))
+    assert configured.fachkraftquote_min == Fraction(7, 10)
+
+
+def test_no_hours_and_no_places_give_null_ratios() -> None:
+    staffing = evaluate(_meldung({}, []), date(2025, 10, 1), RULES, Parameters())
+    assert staffing.soll_betreuung_vzae == 0
+    assert staffing.deckungsgrad is None
+    assert staffing.fachkraftquote is None
