@@ -39,9 +39,20 @@ class LibreOffice:
     def convert(self, source: Path, out_dir: Path, target: str = "xlsx") -> Path:
         out_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [self.binary, f"-env:UserInstallation={self.profile.as_uri()}", "--headless", "--norestore",
-             "--convert-to", target, "--outdir", str(out_dir), str(source)],
-            check=True, capture_output=True, timeout=180,
+            [
+                self.binary,
+                f"-env:UserInstallation={self.profile.as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(out_dir),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
         )
         result = out_dir / f"{source.stem}.{target.split(':')[0]}"
         assert result.exists(), f"LibreOffice produced no {result}"
@@ -61,8 +72,13 @@ def form(tmp_path: Path) -> FormFactory:
     """Write a replica: form(facility=None, variant=..., variation=..., name=...) -> path."""
     counter = iter(range(10_000))
 
-    def make(facility: Facility | None = None, variant: str = "v2025-84",
-             variation: Variation = Variation(), name: str | None = None, seed: int = 1) -> Path:
+    def make(
+        facility: Facility | None = None,
+        variant: str = "v2025-84",
+        variation: Variation = Variation(),
+        name: str | None = None,
+        seed: int = 1,
+    ) -> Path:
         facility = facility or make_facility(seed)
         path = tmp_path / (name or f"kita-{next(counter)}.xlsx")
         return write_form(facility, path, variant, variation)

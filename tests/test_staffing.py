@@ -89,7 +89,10 @@ def _person(row: int, paragraph: int, hours: float, **extra: Value) -> Person:
 
 def _meldung(places: dict[str, tuple[float, float]], persons: list[Person]) -> Meldung:
     return Meldung(
-        file="x.xlsx", sheet="Personalmeldung", profile="basis", variant="v2025-84",
+        file="x.xlsx",
+        sheet="Personalmeldung",
+        profile="basis",
+        variant="v2025-84",
         places={g: Places(Value(s, "E1"), Value(lg, "F1"), Value(None)) for g, (s, lg) in places.items()},
         persons=tuple(persons),
     )

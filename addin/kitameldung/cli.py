@@ -50,8 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
     check.add_argument("--json", action="store_true", help="maschinenlesbare Ausgabe (JSON)")
     check.add_argument("--nur-fehler", action="store_true", help="nur Befunde der Schwere „fehler“ zeigen")
-    check.add_argument("--schwere", choices=[s.value for s in Severity],
-                       help="nur Befunde ab dieser Schwere zeigen")
+    check.add_argument(
+        "--schwere", choices=[s.value for s in Severity], help="nur Befunde ab dieser Schwere zeigen"
+    )
     common(check)
     check.set_defaults(run=_check)
 
@@ -79,8 +80,11 @@ def expand(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             files.extend(
-                sorted(p for p in path.iterdir()
-                       if p.suffix.lower() in EXCEL_SUFFIXES and not p.name.startswith("~$"))
+                sorted(
+                    p
+                    for p in path.iterdir()
+                    if p.suffix.lower() in EXCEL_SUFFIXES and not p.name.startswith("~$")
+                )
             )
         else:
             files.append(path)
@@ -112,7 +116,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             doc = result_json(result)
             doc["findings"] = [f for f in doc["findings"] if Severity(f["severity"]) in shown]
             documents.append(doc)
-        payload = documents[0] if len(args.dateien) == 1 and len(documents) == 1 and args.dateien[0].is_file() else documents
+        single = len(args.dateien) == 1 and not args.dateien[0].is_dir()
+        payload = documents[0] if single else documents
         json.dump(payload, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:

@@ -39,7 +39,9 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
             lines.append(f"  {GROUP_TITLES[group]:<14} {found}")
     lines.append("")
     if meldung.persons is None:
-        lines.append("Tabelle der Betreuungskräfte: NICHT GEFUNDEN (Spaltenköpfe Name, Zuordnung, Stunden gesucht)")
+        lines.append(
+            "Tabelle der Betreuungskräfte: NICHT GEFUNDEN (Spaltenköpfe Name, Zuordnung, Stunden gesucht)"
+        )
     else:
         first, last = layout.staff_rows or (0, 0)
         lines.append(
@@ -49,6 +51,8 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
         for key in profile.staff_columns:
             column = layout.staff_columns.get(key)
             required = key in profile.staff_required
-            status = f"Spalte {column}" if column else ("FEHLT (Pflichtspalte)" if required else "nicht vorhanden")
+            status = (
+                f"Spalte {column}" if column else ("FEHLT (Pflichtspalte)" if required else "nicht vorhanden")
+            )
             lines.append(f"  {key:<22} {status}")
     return "\n".join(lines) + "\n"

@@ -16,13 +16,20 @@ def facility_findings(staffing: Staffing, params: Parameters, sheet: str) -> Ite
     ist = staffing.ist_betreuung_vzae
     if staffing.coverage_ok(params) is False and soll is not None:
         yield rule("personalbemessung").finding(
-            sheet, None, ist=vzae(ist), soll=vzae(soll), deckung=percent(staffing.deckungsgrad),
+            sheet,
+            None,
+            ist=vzae(ist),
+            soll=vzae(soll),
+            deckung=percent(staffing.deckungsgrad),
             fehlt=vzae(soll - ist),
         )
     if staffing.quota_ok() is False and staffing.fachkraftquote_min is not None:
         missing = staffing.fachkraftquote_min * ist - staffing.ist_fachkraft_vzae
         yield rule("fachkraftquote").finding(
-            sheet, None, quote=percent(staffing.fachkraftquote), min=percent(staffing.fachkraftquote_min),
+            sheet,
+            None,
+            quote=percent(staffing.fachkraftquote),
+            min=percent(staffing.fachkraftquote_min),
             fehlt=vzae(missing),
         )
     soll_leitung = staffing.soll_leitung_vzae

@@ -94,7 +94,9 @@ def _places(meldung: Meldung) -> Iterator[Finding]:
         title = GROUP_TITLES[group]
         valid = True
         for value in (places.short, places.long, places.genehmigt):
-            if value.invalid or (value.value is not None and (value.value < 0 or not float(value.value).is_integer())):
+            if value.invalid or (
+                value.value is not None and (value.value < 0 or not float(value.value).is_integer())
+            ):
                 valid = False
                 yield rule("plaetze-ungueltig").finding(sheet, value.cell, wert=raw(value.raw), gruppe=title)
         approved = places.genehmigt.value
@@ -102,7 +104,11 @@ def _places(meldung: Meldung) -> Iterator[Finding]:
             occupied = (places.short.value or 0) + (places.long.value or 0)
             if occupied > approved:
                 yield rule("plaetze-kapazitaet").finding(
-                    sheet, places.genehmigt.cell, gruppe=title, belegt=number(occupied), genehmigt=number(approved)
+                    sheet,
+                    places.genehmigt.cell,
+                    gruppe=title,
+                    belegt=number(occupied),
+                    genehmigt=number(approved),
                 )
 
 

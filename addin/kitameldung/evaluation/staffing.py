@@ -57,9 +57,7 @@ def exact_float(value: float | int) -> Fraction:
     return Fraction(repr(float(value))) if isinstance(value, float) else Fraction(value)
 
 
-def soll_betreuung(
-    places: Mapping[str, tuple[float, float]], key: KeyRow, rules: RuleBook
-) -> Fraction:
+def soll_betreuung(places: Mapping[str, tuple[float, float]], key: KeyRow, rules: RuleBook) -> Fraction:
     """Σ n_short·f_short + n_long·f_long over the age groups; `places` maps group → (short, long)."""
     care = rules.care
     divisors = {"krippe": key.krippe, "kindergarten": key.kindergarten}
@@ -84,10 +82,7 @@ def leitung_share(basis: Fraction, row: LeitungRow) -> Fraction:
 
 def evaluate(meldung: Meldung, stichtag: date, rules: RuleBook, params: Parameters) -> Staffing:
     key = rules.key_for(stichtag)
-    places = {
-        group: (p.short.value or 0, p.long.value or 0)
-        for group, p in (meldung.places or {}).items()
-    }
+    places = {group: (p.short.value or 0, p.long.value or 0) for group, p in (meldung.places or {}).items()}
     soll = soll_betreuung(places, key, rules) if key else None
     counted = [p for p in (meldung.persons or ()) if _counts(p, stichtag)]
     full_time = exact_float(params.vollzeit_stunden)

@@ -137,9 +137,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
                 for key, value in places["gruppen"].items()
                 if key != "ausser"
             },
-            staff_columns={
-                key: _matcher(value, None, origin) for key, value in staff["spalten"].items()
-            },
+            staff_columns={key: _matcher(value, None, origin) for key, value in staff["spalten"].items()},
             staff_end=_matcher(staff.get("ende", []), None, origin),
             staff_required=tuple(staff.get("pflicht", ())),
             detection=Detection(

@@ -50,8 +50,14 @@ STAFF_PARSERS: dict[str, Parser] = {
 HEADER_PARSERS: dict[str, Parser] = {"stichtag": parse_date}
 # Columns whose content makes a row without a name worth reporting.
 DATA_FIELDS = (
-    "geburtsdatum", "qualifikation", "zuordnung", "beginn", "wochenstunden",
-    "leitungsstunden", "paed_stunden", "fuehrungszeugnis",
+    "geburtsdatum",
+    "qualifikation",
+    "zuordnung",
+    "beginn",
+    "wochenstunden",
+    "leitungsstunden",
+    "paed_stunden",
+    "fuehrungszeugnis",
 )
 
 
@@ -311,8 +317,7 @@ def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value:
 def _build(path: Path, found: _Located, profile: Profile, sheets: list[Sheet]) -> Meldung:
     sheet = found.scan.sheet
     header = {
-        key: _value(sheet, pos, HEADER_PARSERS.get(key, parse_text))
-        for key, pos in found.header.items()
+        key: _value(sheet, pos, HEADER_PARSERS.get(key, parse_text)) for key, pos in found.header.items()
     }
     places = None
     places_cells: dict[str, dict[str, str]] = {}

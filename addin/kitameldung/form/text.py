@@ -28,9 +28,7 @@ def normalize(text: object) -> str:
         value = pattern.sub("", value)
     value = value.lower().translate(_UMLAUTS)
     # Accents beyond German umlauts (é, ł …) fall back to their base letter.
-    value = "".join(
-        c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c)
-    )
+    value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return _NOISE.sub(" ", value).strip()
 
 

@@ -111,7 +111,7 @@ _PARAGRAPH = re.compile(r"§+\s*(\d{1,2})(?:\s*(?:-|–|bis)\s*(\d{1,2}))?")
 
 
 def parse_zuordnung(raw: object) -> tuple[Zuordnung | None, bool]:
-    """"§ 9", "§9 Abs. 1", "§ 10 Fachkraft", "Fachkraft nach § 11", "Fachkraft (§§ 9-11)",
+    """ "§ 9", "§9 Abs. 1", "§ 10 Fachkraft", "Fachkraft nach § 11", "Fachkraft (§§ 9-11)",
     "Ergänzungskraft", "§ 12 KitaPersV" …; anything else is invalid (rule zuordnung-unbekannt)."""
     if is_blank(raw):
         return None, False

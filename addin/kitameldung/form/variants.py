@@ -8,9 +8,7 @@ from kitameldung.form.workbook import Sheet
 UNKNOWN = "unbekannt"
 
 
-def detect_variant(
-    used: Profile, form: Sheet, sheets: list[Sheet], capacity: int
-) -> tuple[str, str]:
+def detect_variant(used: Profile, form: Sheet, sheets: list[Sheet], capacity: int) -> tuple[str, str]:
     """(profile name, variant). The profile is the one that matched best: a user's profile when
     given, else the built-in variant profile with the highest recognition score."""
     stamp = " ".join(_top_texts(form))

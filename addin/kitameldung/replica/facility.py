@@ -6,48 +6,148 @@ in order) so that planted mistakes are the only findings a test sees.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-
-import math
 
 from kitameldung.evaluation import leitung_share, soll_betreuung
 from kitameldung.rules import load_rulebook
 
 FIRST_NAMES = [
-    "Anna", "Lena", "Sophie", "Marie", "Julia", "Katrin", "Sandra", "Petra", "Sabine", "Jana",
-    "Franziska", "Claudia", "Ines", "Doreen", "Mandy", "Steffi", "Tobias", "Jan", "Paul",
-    "Martin", "Lukas", "Heike", "Birgit", "Kerstin", "Nadine", "Yvonne", "Ramona", "Anja",
-    "Susanne", "Christin", "Josephine", "Mareike", "Özlem", "Agnieszka", "René", "Maik",
+    "Anna",
+    "Lena",
+    "Sophie",
+    "Marie",
+    "Julia",
+    "Katrin",
+    "Sandra",
+    "Petra",
+    "Sabine",
+    "Jana",
+    "Franziska",
+    "Claudia",
+    "Ines",
+    "Doreen",
+    "Mandy",
+    "Steffi",
+    "Tobias",
+    "Jan",
+    "Paul",
+    "Martin",
+    "Lukas",
+    "Heike",
+    "Birgit",
+    "Kerstin",
+    "Nadine",
+    "Yvonne",
+    "Ramona",
+    "Anja",
+    "Susanne",
+    "Christin",
+    "Josephine",
+    "Mareike",
+    "Özlem",
+    "Agnieszka",
+    "René",
+    "Maik",
 ]
 LAST_NAMES = [
-    "Müller", "Schmidt", "Schulz", "Krüger", "Lehmann", "Neumann", "Schröder", "Köhler",
-    "Wagner", "Hoffmann", "Richter", "Wolff", "Zimmermann", "Krause", "Hartmann", "Lange",
-    "Schwarz", "Werner", "Peters", "Kowalski", "Jahn", "Voigt", "Fiedler", "Böttcher",
-    "Seidel", "Ziegler", "Kühn", "Brandt", "Schüler", "Heinrich", "Möller", "Förster",
+    "Müller",
+    "Schmidt",
+    "Schulz",
+    "Krüger",
+    "Lehmann",
+    "Neumann",
+    "Schröder",
+    "Köhler",
+    "Wagner",
+    "Hoffmann",
+    "Richter",
+    "Wolff",
+    "Zimmermann",
+    "Krause",
+    "Hartmann",
+    "Lange",
+    "Schwarz",
+    "Werner",
+    "Peters",
+    "Kowalski",
+    "Jahn",
+    "Voigt",
+    "Fiedler",
+    "Böttcher",
+    "Seidel",
+    "Ziegler",
+    "Kühn",
+    "Brandt",
+    "Schüler",
+    "Heinrich",
+    "Möller",
+    "Förster",
 ]
 PLACES = [
-    "Potsdam", "Cottbus", "Brandenburg an der Havel", "Frankfurt (Oder)", "Oranienburg",
-    "Eberswalde", "Bernau", "Falkensee", "Königs Wusterhausen", "Fürstenwalde", "Neuruppin",
-    "Schwedt/Oder", "Senftenberg", "Luckenwalde", "Prenzlau", "Templin", "Angermünde",
+    "Potsdam",
+    "Cottbus",
+    "Brandenburg an der Havel",
+    "Frankfurt (Oder)",
+    "Oranienburg",
+    "Eberswalde",
+    "Bernau",
+    "Falkensee",
+    "Königs Wusterhausen",
+    "Fürstenwalde",
+    "Neuruppin",
+    "Schwedt/Oder",
+    "Senftenberg",
+    "Luckenwalde",
+    "Prenzlau",
+    "Templin",
+    "Angermünde",
 ]
 KITA_NAMES = [
-    "Sonnenschein", "Regenbogen", "Pusteblume", "Spatzennest", "Zwergenland", "Kunterbunt",
-    "Waldwichtel", "Sternschnuppe", "Löwenzahn", "Märchenland", "Havelkinder", "Wirbelwind",
-    "Abenteuerland", "Haus der kleinen Füchse", "Villa Kunterbunt", "Seepferdchen",
+    "Sonnenschein",
+    "Regenbogen",
+    "Pusteblume",
+    "Spatzennest",
+    "Zwergenland",
+    "Kunterbunt",
+    "Waldwichtel",
+    "Sternschnuppe",
+    "Löwenzahn",
+    "Märchenland",
+    "Havelkinder",
+    "Wirbelwind",
+    "Abenteuerland",
+    "Haus der kleinen Füchse",
+    "Villa Kunterbunt",
+    "Seepferdchen",
 ]
 STREETS = ["Lindenstraße", "Am Markt", "Schulweg", "Birkenallee", "Gartenstraße", "Seestraße"]
 TRAEGER = [
-    "Kita-Verbund Havelland gGmbH", "Stadt {ort}", "Gemeinde {ort}", "AWO Kita gGmbH {ort}",
-    "Evangelischer Kirchenkreis {ort}", "Volkssolidarität {ort} e. V.", "DRK Kreisverband {ort} e. V.",
+    "Kita-Verbund Havelland gGmbH",
+    "Stadt {ort}",
+    "Gemeinde {ort}",
+    "AWO Kita gGmbH {ort}",
+    "Evangelischer Kirchenkreis {ort}",
+    "Volkssolidarität {ort} e. V.",
+    "DRK Kreisverband {ort} e. V.",
 ]
 
 QUALIFICATIONS = {
-    9: ["staatlich anerkannte Erzieherin", "staatlich anerkannter Erzieher",
-        "Kindheitspädagogin (B. A.)", "staatlich anerkannte Erzieherin für 0- bis 10-Jährige"],
-    10: ["Diplom-Pädagogin", "Heilpädagoge", "Sozialpädagogin (Diplom)", "Lehrerin (2. Staatsexamen)",
-         "Musikpädagogin"],
+    9: [
+        "staatlich anerkannte Erzieherin",
+        "staatlich anerkannter Erzieher",
+        "Kindheitspädagogin (B. A.)",
+        "staatlich anerkannte Erzieherin für 0- bis 10-Jährige",
+    ],
+    10: [
+        "Diplom-Pädagogin",
+        "Heilpädagoge",
+        "Sozialpädagogin (Diplom)",
+        "Lehrerin (2. Staatsexamen)",
+        "Musikpädagogin",
+    ],
     11: ["Profis für die Praxis", "Psychologin (Diplom)"],
     12: ["Kinderpflegerin", "Sozialassistentin", "Sozialassistent", "Kauffrau für Büromanagement"],
 }
@@ -153,9 +253,15 @@ def _staff(
     while (persons is None and hours < target) or (persons is not None and len(staff) < persons):
         contract = rng.choice([20.0, 25.0, 30.0, 32.0, 35.0, 38.0, 40.0])
         # Ergänzungskräfte stay well under 20 % of the hours so the quota holds.
-        paragraph = 12 if erg_hours + contract < 0.12 * max(target, hours + contract) else rng.choice([9, 9, 9, 10, 11])
-        funktion = "Ergänzungskraft" if paragraph == 12 else rng.choice(
-            ["Gruppenerzieher*in", "Gruppenerzieher*in", "Springer*in", "stellv. Leitung"]
+        paragraph = (
+            12
+            if erg_hours + contract < 0.12 * max(target, hours + contract)
+            else rng.choice([9, 9, 9, 10, 11])
+        )
+        funktion = (
+            "Ergänzungskraft"
+            if paragraph == 12
+            else rng.choice(["Gruppenerzieher*in", "Gruppenerzieher*in", "Springer*in", "stellv. Leitung"])
         )
         staff.append(_member(rng, stichtag, paragraph, funktion, contract, 0.0))
         hours += contract

@@ -87,10 +87,18 @@ GROUP_LABELS = {
     "hort": ("Hort (Grundschulkinder)", "Grundschulkinder (Hort)"),
 }
 ZUORDNUNG_2025 = {9: "§ 9 Fachkraft", 10: "§ 10 Fachkraft", 11: "§ 11 Fachkraft", 12: "§ 12 Ergänzungskraft"}
-ZUORDNUNG_2023 = {9: "Fachkraft (§§ 9-11)", 10: "Fachkraft (§§ 9-11)", 11: "Fachkraft (§§ 9-11)",
-                  12: "Ergänzungskraft (§ 12)"}
-ZUORDNUNG_MIXED = {9: ["§ 9", "§9 Abs. 1", "Fachkraft nach § 9"], 10: ["§ 10 Fachkraft", "§10"],
-                   11: ["Fachkraft nach § 11", "§ 11"], 12: ["Ergänzungskraft", "§ 12", "§ 12 KitaPersV"]}
+ZUORDNUNG_2023 = {
+    9: "Fachkraft (§§ 9-11)",
+    10: "Fachkraft (§§ 9-11)",
+    11: "Fachkraft (§§ 9-11)",
+    12: "Ergänzungskraft (§ 12)",
+}
+ZUORDNUNG_MIXED = {
+    9: ["§ 9", "§9 Abs. 1", "Fachkraft nach § 9"],
+    10: ["§ 10 Fachkraft", "§10"],
+    11: ["Fachkraft nach § 11", "§ 11"],
+    12: ["Ergänzungskraft", "§ 12", "§ 12 KitaPersV"],
+}
 FUNKTIONEN = ["Leitung", "stellv. Leitung", "Gruppenerzieher*in", "Ergänzungskraft", "Springer*in"]
 EXTRA_COLUMNS = ["Personalnummer", "Stammgruppe"]
 
@@ -133,20 +141,52 @@ class _Spec:
 
 def _spec(variant: str) -> _Spec:
     if variant == "v2025-84":
-        cols = ("lfd_nr", "name", "geburtsdatum", "qualifikation", "zuordnung", "funktion", "beginn",
-                "ende", "wochenstunden", "leitungsstunden", "paed_stunden", "vzae", "fuehrungszeugnis",
-                "masernschutz", "sprachnachweis", "qualifizierung_300ue", "bemerkungen")
+        cols = (
+            "lfd_nr",
+            "name",
+            "geburtsdatum",
+            "qualifikation",
+            "zuordnung",
+            "funktion",
+            "beginn",
+            "ende",
+            "wochenstunden",
+            "leitungsstunden",
+            "paed_stunden",
+            "vzae",
+            "fuehrungszeugnis",
+            "masernschutz",
+            "sprachnachweis",
+            "qualifizierung_300ue",
+            "bemerkungen",
+        )
         return _Spec("Personalmeldung", "Formularstand: 01.01.2025", 84, cols, True, 1)
     if variant in ("v2023-68", "v2023-37"):
-        cols = ("lfd_nr", "name", "vorname", "geburtsdatum", "qualifikation", "zuordnung", "funktion",
-                "beginn", "ende", "wochenstunden", "leitungsstunden", "paed_stunden", "vzae",
-                "fuehrungszeugnis", "qualifizierung_300ue", "bemerkungen")
+        cols = (
+            "lfd_nr",
+            "name",
+            "vorname",
+            "geburtsdatum",
+            "qualifikation",
+            "zuordnung",
+            "funktion",
+            "beginn",
+            "ende",
+            "wochenstunden",
+            "leitungsstunden",
+            "paed_stunden",
+            "vzae",
+            "fuehrungszeugnis",
+            "qualifizierung_300ue",
+            "bemerkungen",
+        )
         return _Spec("Meldung", "Formularstand: 30.10.2023", int(variant[-2:]), cols, False, 2)
     raise ValueError(f"unknown variant {variant}")
 
 
-def write_form(facility: Facility, path: Path, variant: str = "v2025-84",
-               variation: Variation = Variation()) -> Path:
+def write_form(
+    facility: Facility, path: Path, variant: str = "v2025-84", variation: Variation = Variation()
+) -> Path:
     """Write the facility as a form workbook; `.xlsm` paths get a macro-enabled package."""
     spec = _spec(variant)
     rng = random.Random(variation.seed)
@@ -175,8 +215,9 @@ def write_form(facility: Facility, path: Path, variant: str = "v2025-84",
 
 
 class _Writer:
-    def __init__(self, ws: Worksheet, facility: Facility, spec: _Spec, var: Variation,
-                 rng: random.Random, variant: str) -> None:
+    def __init__(
+        self, ws: Worksheet, facility: Facility, spec: _Spec, var: Variation, rng: random.Random, variant: str
+    ) -> None:
         self.ws, self.f, self.spec, self.var, self.rng, self.variant = ws, facility, spec, var, rng, variant
         self.r0, self.c0 = var.row_offset, var.col_offset
         name_columns = var.name_columns or spec.name_columns
@@ -203,7 +244,9 @@ class _Writer:
 
     def write(self) -> None:
         ws = self.ws
-        self.cell(1, 1, "Personalmeldung und Meldung der belegten Plätze gem. §§ 45 und 47 SGB VIII").font = Font(bold=True, size=14)
+        self.cell(
+            1, 1, "Personalmeldung und Meldung der belegten Plätze gem. §§ 45 und 47 SGB VIII"
+        ).font = Font(bold=True, size=14)
         self.cell(2, 1, self.spec.stand)
         self._header()
         places_end = self._places(12)
@@ -383,7 +426,11 @@ class _Writer:
         return value
 
     def _number(self, value: object) -> object:
-        if self.var.number_style == "text_comma" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if (
+            self.var.number_style == "text_comma"
+            and isinstance(value, (int, float))
+            and not isinstance(value, bool)
+        ):
             text = f"{value:g}".replace(".", ",")
             return text
         return value
@@ -391,14 +438,21 @@ class _Writer:
     def _yes_no(self, value: object) -> object:
         if self.var.yes_no_style != "mixed" or not isinstance(value, str):
             return value
-        spellings = {"ja": ["ja", "Ja", "x", "✓", "1"], "nein": ["nein", "-", "0", "Nein"],
-                     "entfällt": ["entfällt", "Entfällt"]}
+        spellings = {
+            "ja": ["ja", "Ja", "x", "✓", "1"],
+            "nein": ["nein", "-", "0", "Nein"],
+            "entfällt": ["entfällt", "Entfällt"],
+        }
         return self.rng.choice(spellings.get(value, [value]))
 
     def _validations(self, first: int, last: int) -> list[DataValidation]:
         result = []
-        lists = {"zuordnung": "$A$2:$A$5", "funktion": "$B$2:$B$6", "masernschutz": "$C$2:$C$3",
-                 "sprachnachweis": "$D$2:$D$4"}
+        lists = {
+            "zuordnung": "$A$2:$A$5",
+            "funktion": "$B$2:$B$6",
+            "masernschutz": "$C$2:$C$3",
+            "sprachnachweis": "$D$2:$D$4",
+        }
         for key, ref in lists.items():
             col = self._col(key)
             if col is None or self.var.zuordnung_style == "mixed" and key == "zuordnung":
@@ -436,7 +490,9 @@ def _write_hinweise(ws: Worksheet) -> None:
 
 
 def _write_listen(ws: Worksheet, variant: str) -> None:
-    zuordnungen = list(dict.fromkeys((ZUORDNUNG_2025 if variant.startswith("v2025") else ZUORDNUNG_2023).values()))
+    zuordnungen = list(
+        dict.fromkeys((ZUORDNUNG_2025 if variant.startswith("v2025") else ZUORDNUNG_2023).values())
+    )
     columns = [zuordnungen, FUNKTIONEN, ["ja", "nein"], ["ja", "nein", "entfällt"]]
     for c, values in enumerate(columns, start=1):
         ws.cell(row=1, column=c, value="Werte")

@@ -74,9 +74,7 @@ def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
     changes: dict[str, Any] = {}
     for key, value in values.items():
         if key not in known:
-            raise ConfigError(
-                f"{origin}: unbekannter Parameter „{key}“. Erlaubt sind: {', '.join(known)}."
-            )
+            raise ConfigError(f"{origin}: unbekannter Parameter „{key}“. Erlaubt sind: {', '.join(known)}.")
         default = getattr(defaults, key)
         changes[key] = _coerce(key, value, default, origin)
     result = replace(defaults, **changes)

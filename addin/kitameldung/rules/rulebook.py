@@ -99,8 +99,7 @@ def load_rulebook(path: Path | None = None) -> RuleBook:
             row["ab"],
             exact(row["grundanteil"]),
             tuple(
-                Band(exact(b["bis"]) if b["bis"] != "" else None, exact(b["anteil"]))
-                for b in row["baender"]
+                Band(exact(b["bis"]) if b["bis"] != "" else None, exact(b["anteil"])) for b in row["baender"]
             ),
             row["quelle"],
         )
