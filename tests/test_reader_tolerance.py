@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kitameldung.form import read_meldung
-from kitameldung.form.text import normalize
 from kitameldung.model import Gruppe
 from kitameldung.replica import VARIANTS, Variation, make_facility, write_form
+from kitameldung.text import normalize
 
 from readback import assert_reads_back
 

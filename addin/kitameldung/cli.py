@@ -11,8 +11,8 @@ from pathlib import Path
 from kitameldung.checks import Severity
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
 from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
-from kitameldung.rules import load_parameters
-from kitameldung.rules.parameters import ConfigError
+from kitameldung.rules import ConfigError
+from kitameldung.rules.config import load_config
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
@@ -69,9 +69,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    params = load_parameters(args.config)
+    config = load_config(args.config)
     profile = load_profile(args.profil) if args.profil else None
-    return Settings(params=params, profile=profile)
+    return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
 
 
 def expand(paths: Sequence[Path]) -> list[Path]:

@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kitameldung.checks import Finding, Severity, run_checks
+from kitameldung.checks import Finding, NotCheckable, Severity, not_checkable, run_checks
 from kitameldung.evaluation import Staffing, evaluate
 from kitameldung.form import FormError, Profile, read_meldung
 from kitameldung.model import Meldung
 from kitameldung.rules import Parameters, RuleBook, load_rulebook
+from kitameldung.rules.catalogue import QualificationCatalogue, load_catalogue
 
 EXIT_OK, EXIT_FEHLER, EXIT_UNREADABLE = 0, 1, 2
 
@@ -22,6 +23,7 @@ class Settings:
     params: Parameters = field(default_factory=Parameters)
     profile: Profile | None = None
     rules: RuleBook = field(default_factory=load_rulebook)
+    qualifications: QualificationCatalogue = field(default_factory=load_catalogue)
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Result:
     meldung: Meldung | None = None
     staffing: Staffing | None = None
     findings: tuple[Finding, ...] = ()
+    not_checked: tuple[NotCheckable, ...] = ()
     error: str | None = None
 
     @property
@@ -59,8 +62,8 @@ def check_file(path: Path, settings: Settings | None = None) -> Result:
 def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
     stichtag = meldung.stichtag
     staffing = evaluate(meldung, stichtag, settings.rules, settings.params) if stichtag else None
-    findings = run_checks(meldung, staffing, settings.rules, settings.params)
-    return Result(path, settings, meldung, staffing, tuple(findings))
+    findings = run_checks(meldung, staffing, settings.rules, settings.params, settings.qualifications)
+    return Result(path, settings, meldung, staffing, tuple(findings), tuple(not_checkable(meldung)))
 
 
 def overall_exit(results: list[Result]) -> int:

@@ -2,22 +2,79 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kitameldung.checks.facility import facility_findings
 from kitameldung.checks.findings import Finding, Severity, catalogue, rule, sort_key
+from kitameldung.checks.persons import Context, person_findings, person_rule_ids
 from kitameldung.checks.structure import structure_findings
 from kitameldung.evaluation import Staffing
-from kitameldung.model import Meldung
+from kitameldung.model import AGE_GROUPS, Meldung
 from kitameldung.rules import Parameters, RuleBook
+from kitameldung.rules.catalogue import QualificationCatalogue
+
+COLUMN_TITLES = {
+    "geburtsdatum": "Geburtsdatum",
+    "fuehrungszeugnis": "Führungszeugnis",
+    "masernschutz": "Masernschutz",
+    "sprachnachweis": "Sprachnachweis",
+    "qualifizierung_300ue": "Qualifizierung 300 UE",
+    "beginn": "beschäftigt seit",
+    "ende": "befristet bis / Austritt",
+    "leitungsstunden": "davon Leitung",
+    "wochenstunden": "vertragliche Wochenarbeitszeit",
+    "paed_stunden": "davon pädagogisch tätig",
+    "qualifikation": "Qualifikation",
+    "zuordnung": "Zuordnung",
+    "name": "Name",
+}
+
+
+@dataclass(frozen=True)
+class NotCheckable:
+    """A rule skipped because the form variant lacks a column it needs."""
+
+    rule: str
+    missing: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        names = ", ".join(f"„{COLUMN_TITLES.get(c, c)}“" for c in self.missing)
+        return f"Spalte {names} fehlt im Formular"
+
+
+def not_checkable(meldung: Meldung) -> list[NotCheckable]:
+    if meldung.persons is None:
+        return []
+    result = []
+    for rule_id in person_rule_ids():
+        missing = tuple(c for c in rule(rule_id).columns if not meldung.has_column(c))
+        if missing:
+            result.append(NotCheckable(rule_id, missing))
+    return result
 
 
 def run_checks(
-    meldung: Meldung, staffing: Staffing | None, rules: RuleBook, params: Parameters
+    meldung: Meldung,
+    staffing: Staffing | None,
+    rules: RuleBook,
+    params: Parameters,
+    qualifications: QualificationCatalogue,
 ) -> list[Finding]:
     """All findings of one Meldung in one pass, sorted by severity and position."""
     findings = list(structure_findings(meldung, rules))
     if staffing is not None:
         findings.extend(facility_findings(staffing, params, meldung.sheet))
+        occupied = frozenset(
+            group
+            for group in AGE_GROUPS
+            if meldung.places
+            and ((meldung.places[group].short.value or 0) + (meldung.places[group].long.value or 0))
+        )
+        skipped = {n.rule for n in not_checkable(meldung)}
+        ctx = Context(meldung, staffing.stichtag, params, qualifications, occupied)
+        findings.extend(person_findings(ctx, set(person_rule_ids()) - skipped))
     return sorted(findings, key=sort_key)
 
 
-__all__ = ["Finding", "Severity", "catalogue", "rule", "run_checks"]
+__all__ = ["Finding", "NotCheckable", "Severity", "catalogue", "not_checkable", "rule", "run_checks"]

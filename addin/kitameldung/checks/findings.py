@@ -52,6 +52,7 @@ class Rule:
     severity: Severity
     reference: str
     template: str
+    columns: tuple[str, ...] = ()  # staff columns the rule needs
 
     def finding(self, sheet: str | None, cell: str | None, **values: object) -> Finding:
         values.setdefault("zelle", cell or "")
@@ -63,7 +64,13 @@ class Rule:
 def catalogue() -> dict[str, Rule]:
     data = load_toml(package_data("rules/pruefregeln.toml"))
     return {
-        rule_id: Rule(rule_id, Severity(spec["schwere"]), spec["rechtsgrundlage"], spec["meldung"])
+        rule_id: Rule(
+            rule_id,
+            Severity(spec["schwere"]),
+            spec["rechtsgrundlage"],
+            spec["meldung"],
+            tuple(spec.get("spalten", ())),
+        )
         for rule_id, spec in data.items()
     }
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kitameldung.form.profile import Matcher, Profile, builtin_profiles
-from kitameldung.form.text import a1, column_letter, normalize
 from kitameldung.form.values import (
     is_blank,
     parse_date,
@@ -24,6 +23,7 @@ from kitameldung.form.values import (
 from kitameldung.form.variants import detect_variant
 from kitameldung.form.workbook import FormError, Sheet, open_sheets
 from kitameldung.model import AGE_GROUPS, Layout, Meldung, Person, Places, Value
+from kitameldung.text import a1, column_letter, normalize
 
 MAX_LABEL_LENGTH = 90  # longer texts are notes, not labels
 VALUE_SEARCH_WIDTH = 12  # columns right of a label searched for its value

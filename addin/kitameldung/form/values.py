@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from kitameldung.form.text import normalize
 from kitameldung.model import Gruppe, JaNein, Zuordnung
+from kitameldung.text import normalize
 
 Parsed = tuple[object, bool]
 

@@ -28,7 +28,7 @@ def detect_variant(used: Profile, form: Sheet, sheets: list[Sheet], capacity: in
 
 
 def _norm(text: str) -> str:
-    from kitameldung.form.text import normalize
+    from kitameldung.text import normalize
 
     return normalize(text)
 

@@ -1,6 +1,6 @@
-"""The law as dated data: rule book (keys, Leitung bands, quota) and parameters."""
+"""The law as dated data: rule book (keys, Leitung bands, quota), catalogue, parameters."""
 
-from kitameldung.rules.parameters import Parameters, load_parameters
+from kitameldung.rules.parameters import ConfigError, Parameters
 from kitameldung.rules.rulebook import RuleBook, load_rulebook
 
-__all__ = ["Parameters", "RuleBook", "load_parameters", "load_rulebook"]
+__all__ = ["ConfigError", "Parameters", "RuleBook", "load_rulebook"]

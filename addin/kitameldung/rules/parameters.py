@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import date
-from pathlib import Path
 from typing import Any
-
-from kitameldung.resources import load_toml
 
 LEITUNG_BASES = ("soll", "ist")
 
@@ -50,22 +47,6 @@ DESCRIPTIONS = {
     "max_wochenstunden": "höchstens {} vertragliche Wochenstunden",
     "mindestalter": "Mindestalter {} Jahre",
 }
-
-
-def load_parameters(path: Path | None) -> Parameters:
-    """Parameters from the `[parameter]` table of a TOML config file (defaults without one)."""
-    if path is None:
-        return Parameters()
-    try:
-        data = load_toml(path)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"Konfigurationsdatei {path} wurde nicht gefunden.") from exc
-    except Exception as exc:  # tomllib.TOMLDecodeError and OSError
-        raise ConfigError(
-            f"Konfigurationsdatei {path} ist kein gültiges TOML: {exc}. "
-            "Bitte die Datei prüfen (Beispiel im README)."
-        ) from exc
-    return parameters_from_mapping(data.get("parameter", {}), str(path))
 
 
 def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:

@@ -1,0 +1,221 @@
+"""Requirements on each person (regeln-brandenburg.md section 5), one function per rule id.
+
+Rules that concern the work itself (age, proofs, hours, qualification) apply to everyone employed
+on the Stichtag; people listed but not employed then get only the employment hint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from kitameldung.checks.findings import Finding, rule
+from kitameldung.checks.formatting import datum, number, raw
+from kitameldung.dates import add_years, age_on
+from kitameldung.evaluation.staffing import exact_float
+from kitameldung.model import Gruppe, JaNein, Meldung, Person
+from kitameldung.rules import Parameters
+from kitameldung.rules.catalogue import QualificationCatalogue
+from kitameldung.text import normalize
+
+AREA_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
+
+
+@dataclass(frozen=True)
+class Context:
+    meldung: Meldung
+    stichtag: date
+    params: Parameters
+    catalogue: QualificationCatalogue
+    occupied: frozenset[str]  # age groups with children
+
+    def finding(self, rule_id: str, person: Person, cell: str | None, **values: object) -> Finding:
+        return rule(rule_id).finding(
+            self.meldung.sheet, cell, name=person.name.value, zeile=person.row, **values
+        )
+
+    @property
+    def warning_window(self) -> date:
+        return self.stichtag + timedelta(days=self.params.vorwarnung_tage)
+
+
+Check = Callable[[Context, Person], Iterator[Finding]]
+PERSON_RULES: dict[str, Check] = {}
+
+
+def _rule(*rule_ids: str) -> Callable[[Check], Check]:
+    def register(check: Check) -> Check:
+        for rule_id in rule_ids:
+            PERSON_RULES[rule_id] = check
+        return check
+
+    return register
+
+
+@_rule("alter")
+def _alter(ctx: Context, p: Person) -> Iterator[Finding]:
+    born = p.geburtsdatum.value
+    if born and age_on(born, ctx.stichtag) < ctx.params.mindestalter:
+        yield ctx.finding(
+            "alter", p, p.geburtsdatum.cell, alter=age_on(born, ctx.stichtag), min=ctx.params.mindestalter
+        )
+
+
+@_rule("fuehrungszeugnis-fehlt", "fuehrungszeugnis-veraltet", "fuehrungszeugnis-faellig")
+def _fuehrungszeugnis(ctx: Context, p: Person) -> Iterator[Finding]:
+    value = p.fuehrungszeugnis
+    if value.invalid:
+        return  # reported as wert-ungueltig
+    if value.value is None:
+        yield ctx.finding("fuehrungszeugnis-fehlt", p, value.cell)
+        return
+    years = ctx.params.fuehrungszeugnis_jahre
+    expires = add_years(value.value, years)
+    common = {"datum": datum(value.value), "jahre": years, "frist": datum(expires)}
+    if ctx.stichtag > expires:
+        yield ctx.finding("fuehrungszeugnis-veraltet", p, value.cell, **common)
+    elif ctx.warning_window > expires:
+        yield ctx.finding("fuehrungszeugnis-faellig", p, value.cell, **common)
+
+
+@_rule("masernschutz-fehlt")
+def _masern(ctx: Context, p: Person) -> Iterator[Finding]:
+    born = p.geburtsdatum.value
+    if p.masernschutz.invalid or born is None or born <= ctx.params.masern_geboren_nach:
+        return
+    if p.masernschutz.value is not JaNein.JA:
+        yield ctx.finding("masernschutz-fehlt", p, p.masernschutz.cell, geboren=datum(born))
+
+
+@_rule("sprachnachweis-fehlt")
+def _sprache(ctx: Context, p: Person) -> Iterator[Finding]:
+    if p.sprachnachweis.value is JaNein.NEIN:
+        yield ctx.finding("sprachnachweis-fehlt", p, p.sprachnachweis.cell)
+
+
+@_rule("qualifizierung-frist", "qualifizierung-frist-bald")
+def _qualifizierung(ctx: Context, p: Person) -> Iterator[Finding]:
+    zuordnung, begin = p.zuordnung.value, p.beginn.value
+    if zuordnung is None or zuordnung.gruppe is not Gruppe.ERGAENZUNG or begin is None:
+        return
+    if p.qualifizierung_300ue.value is not None or p.qualifizierung_300ue.invalid:
+        return
+    deadline = add_years(begin, ctx.params.qualifizierung_jahre)
+    values = {"beginn": datum(begin), "frist": datum(deadline)}
+    if ctx.stichtag > deadline:
+        yield ctx.finding("qualifizierung-frist", p, p.qualifizierung_300ue.cell, **values)
+    elif deadline <= ctx.warning_window:
+        yield ctx.finding("qualifizierung-frist-bald", p, p.qualifizierung_300ue.cell, **values)
+
+
+@_rule("leitung-keine-fachkraft")
+def _leitung(ctx: Context, p: Person) -> Iterator[Finding]:
+    zuordnung, hours = p.zuordnung.value, p.leitungsstunden.value
+    if zuordnung and zuordnung.gruppe is Gruppe.ERGAENZUNG and hours and hours > 0:
+        yield ctx.finding("leitung-keine-fachkraft", p, p.leitungsstunden.cell, stunden=number(hours))
+
+
+@_rule("stunden-summe")
+def _summe(ctx: Context, p: Person) -> Iterator[Finding]:
+    contract = p.wochenstunden.value
+    if contract is None:
+        return
+    total = exact_float(p.leitungsstunden.value or 0) + exact_float(p.paed_stunden.value or 0)
+    if total > exact_float(contract):
+        yield ctx.finding(
+            "stunden-summe", p, p.wochenstunden.cell, summe=number(float(total)), vertrag=number(contract)
+        )
+
+
+@_rule("stunden-hoechstgrenze")
+def _hoechst(ctx: Context, p: Person) -> Iterator[Finding]:
+    contract = p.wochenstunden.value
+    if contract is not None and exact_float(contract) > exact_float(ctx.params.max_wochenstunden):
+        yield ctx.finding(
+            "stunden-hoechstgrenze",
+            p,
+            p.wochenstunden.cell,
+            stunden=number(contract),
+            max=number(ctx.params.max_wochenstunden),
+        )
+
+
+@_rule("zuordnung-qualifikation")
+def _zuordnung_qualifikation(ctx: Context, p: Person) -> Iterator[Finding]:
+    zuordnung = p.zuordnung.value
+    if zuordnung is None:
+        return
+    groups = {m.gruppe for m in ctx.catalogue.classify(p.qualifikation.value)}
+    if len(groups) == 1 and zuordnung.gruppe not in groups:
+        expected = "Fachkräften (§§ 9 bis 11)" if Gruppe.FACHKRAFT in groups else "Ergänzungskräften (§ 12)"
+        yield ctx.finding(
+            "zuordnung-qualifikation",
+            p,
+            p.zuordnung.cell,
+            qualifikation=p.qualifikation.value,
+            erwartet=expected,
+            eingetragen=raw(p.zuordnung.raw),
+        )
+
+
+@_rule("teilbereich")
+def _teilbereich(ctx: Context, p: Person) -> Iterator[Finding]:
+    zuordnung = p.zuordnung.value
+    if zuordnung is None or zuordnung.gruppe is not Gruppe.FACHKRAFT or zuordnung.paragraph not in (None, 11):
+        return
+    areas = {m.area for m in ctx.catalogue.classify(p.qualifikation.value) if m.area}
+    if len(areas) != 1:
+        return
+    area = areas.pop()
+    others = sorted(ctx.occupied - {area}, key=list(AREA_TITLES).index)
+    if others:
+        yield ctx.finding(
+            "teilbereich",
+            p,
+            p.qualifikation.cell,
+            qualifikation=p.qualifikation.value,
+            bereich=AREA_TITLES[area],
+            andere=", ".join(AREA_TITLES[a] for a in others),
+        )
+
+
+@_rule("beschaeftigung-beendet", "beschaeftigung-zukuenftig")
+def _beschaeftigung(ctx: Context, p: Person) -> Iterator[Finding]:
+    if p.ende.value is not None and p.ende.value < ctx.stichtag:
+        yield ctx.finding("beschaeftigung-beendet", p, p.ende.cell, ende=datum(p.ende.value))
+    elif p.beginn.value is not None and p.beginn.value > ctx.stichtag:
+        yield ctx.finding("beschaeftigung-zukuenftig", p, p.beginn.cell, beginn=datum(p.beginn.value))
+
+
+EMPLOYMENT_RULES = ("beschaeftigung-beendet", "beschaeftigung-zukuenftig")
+CROSS_PERSON_RULES = ("doppelt",)  # compare persons with each other, see person_findings
+
+
+def person_rule_ids() -> tuple[str, ...]:
+    return (*PERSON_RULES, *CROSS_PERSON_RULES)
+
+
+def person_findings(ctx: Context, checkable: set[str]) -> Iterator[Finding]:
+    seen: dict[tuple[str, date | None], Person] = {}
+    for person in ctx.meldung.persons or ():
+        employed = person.counts_on(ctx.stichtag)
+        done: set[Check] = set()
+        for rule_id, check in PERSON_RULES.items():
+            if rule_id not in checkable or check in done:
+                continue
+            if not employed and rule_id not in EMPLOYMENT_RULES:
+                continue
+            done.add(check)
+            yield from check(ctx, person)
+        if "doppelt" in checkable:
+            key = (normalize(person.name.value), person.geburtsdatum.value)
+            first = seen.setdefault(key, person)
+            if first is not person:
+                yield ctx.finding(
+                    "doppelt",
+                    person,
+                    person.name.cell,
+                    geboren=datum(person.geburtsdatum.value),
+                    erste=first.row,
+                )

@@ -1,0 +1,23 @@
+"""Calendar arithmetic for deadlines: years and months added the way people count them."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """Same day of the month, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: date, years: int) -> date:
+    return add_months(day, 12 * years)
+
+
+def age_on(born: date, day: date) -> int:
+    """Completed years of life on `day` (a person born 29 Feb turns a year older on 28 Feb)."""
+    years = day.year - born.year
+    return years if add_years(born, years) <= day else years - 1
