@@ -37,6 +37,7 @@ def result_json(result: Result) -> dict[str, Any]:
     out["rules"] = {
         "version": _iso(staffing.rule_version) if staffing else None,
         "parameters": effective_parameters(result.settings.params, staffing),
+        "nicht_pruefbar": [{"rule": n.rule, "reason": n.reason} for n in result.not_checked],
     }
     if meldung.places is not None:
         out["places"] = {

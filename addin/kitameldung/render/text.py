@@ -41,6 +41,9 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
         lines.append("  Ohne gültigen Stichtag kann die Personalbemessung nicht berechnet werden.")
     counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
     lines.append(f"  Befunde: {counts}")
+    if result.not_checked:
+        skipped = ", ".join(n.rule for n in result.not_checked)
+        lines.append(f"  Nicht prüfbar (Spalte fehlt in diesem Formularstand): {skipped}")
     for severity in severities:
         group = [f for f in result.findings if f.severity is severity]
         if not group:

@@ -221,6 +221,16 @@ def make_facility(seed: int, stichtag: date = date(2025, 10, 1), persons: int | 
     # Leitung hours cover the Leitungsanteil, rounded up to quarter hours.
     leitung_hours = math.ceil(leitung * 40 * 4) / 4
     staff = _staff(rng, stichtag, float(soll_exact), persons, leitung_hours)
+    if persons is not None:
+        # A fixed staff size: fewer children until the staff covers the Soll with a margin.
+        hours = sum(float(m.paed_stunden) for m in staff)  # type: ignore[arg-type]
+        while (
+            float(soll_betreuung({g: (p[0], p[1]) for g, p in places.items()}, key, rules)) * 1.03
+            > hours / 40
+        ):
+            group = max(places, key=lambda g: places[g][1])
+            short, long, approved = places[group]
+            places[group] = (short, long - 1, approved)
     return Facility(
         traeger=rng.choice(TRAEGER).format(ort=ort),
         traeger_anschrift=f"{rng.choice(STREETS)} {rng.randint(1, 80)}, {rng.randint(14400, 16999)} {ort}",

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 
-from kitameldung.replica.facility import QUALIFICATIONS, Facility
+from kitameldung.dates import add_years
+from kitameldung.replica.facility import QUALIFICATIONS, Facility, StaffMember
 
 
 @dataclass(frozen=True)
@@ -78,3 +80,79 @@ STRUCTURAL: dict[str, Callable[[Facility], Planted]] = {
     "missing_stichtag": missing_stichtag,
     "missing_hours": missing_hours,
 }
+
+
+# ---------------------------------------------------------------- person-level mistakes
+# Each sets one staff member so that exactly the named rule fires for that person.
+
+
+def _stichtag(f: Facility) -> date:
+    assert isinstance(f.stichtag, date)
+    return f.stichtag
+
+
+def _too_young(f: Facility, m: StaffMember) -> None:
+    m.geburtsdatum = add_years(_stichtag(f), -18) + timedelta(days=20)
+    m.beginn = _stichtag(f) - timedelta(days=10)
+
+
+def _no_fz(f: Facility, m: StaffMember) -> None:
+    m.fuehrungszeugnis = None
+
+
+def _old_fz(f: Facility, m: StaffMember) -> None:
+    m.fuehrungszeugnis = add_years(_stichtag(f), -6)
+
+
+def _no_measles(f: Facility, m: StaffMember) -> None:
+    m.geburtsdatum = date(1990, 5, 17)
+    m.masernschutz = "nein"
+
+
+def _no_language(f: Facility, m: StaffMember) -> None:
+    m.sprachnachweis = "nein"
+
+
+def _overdue_300ue(f: Facility, m: StaffMember) -> None:
+    assert m.paragraph == 12, "plant on an Ergänzungskraft"
+    m.beginn, m.qualifizierung_300ue, m.ende = add_years(_stichtag(f), -3), None, None
+
+
+# The pedagogical hours stay as they were, so coverage and quota do not move.
+
+
+def _leading_assistant(f: Facility, m: StaffMember) -> None:
+    assert m.paragraph == 12, "plant on an Ergänzungskraft"
+    m.leitungsstunden = 5.0
+    m.wochenstunden = float(m.paed_stunden) + 5.0  # type: ignore[arg-type]
+
+
+def _too_many_hours(f: Facility, m: StaffMember) -> None:
+    m.wochenstunden = float(m.paed_stunden) + float(m.leitungsstunden) - 2.0  # type: ignore[arg-type]
+
+
+def _over_48(f: Facility, m: StaffMember) -> None:
+    m.wochenstunden = 50.0
+
+
+PERSON: dict[str, Callable[[Facility, StaffMember], None]] = {
+    "alter": _too_young,
+    "fuehrungszeugnis-fehlt": _no_fz,
+    "fuehrungszeugnis-veraltet": _old_fz,
+    "masernschutz-fehlt": _no_measles,
+    "sprachnachweis-fehlt": _no_language,
+    "qualifizierung-frist": _overdue_300ue,
+    "leitung-keine-fachkraft": _leading_assistant,
+    "stunden-summe": _too_many_hours,
+    "stunden-hoechstgrenze": _over_48,
+}
+# Rules to plant on an Ergänzungskraft (§ 12) only.
+NEEDS_ERGAENZUNG = {"qualifizierung-frist", "leitung-keine-fachkraft"}
+# Rules that need columns the 2023 forms do not have.
+NEEDS_2025_FORM = {"masernschutz-fehlt", "sprachnachweis-fehlt"}
+
+
+def plant_person(f: Facility, rule_id: str, index: int) -> Planted:
+    g = f.copy()
+    PERSON[rule_id](g, g.staff[index])
+    return Planted(g, rule_id, index, None)
