@@ -196,3 +196,29 @@ def test_messages_say_what_where_and_what_to_do(form) -> None:
         f"M{ROW}" in finding.message and "Bitte" in finding.message and finding.reference == "§ 72a SGB VIII"
     )
     assert facility.staff[1].name in finding.message
+
+
+def test_user_catalogue_extension_from_config(form, tmp_path, capsys) -> None:
+    import json
+
+    from kitameldung.cli import main
+
+    facility = _facility()
+    member = facility.staff[1]
+    member.paragraph, member.qualifikation, member.qualifizierung_300ue = (
+        12,
+        "Waldorferzieherin",
+        date(2021, 1, 1),
+    )
+    path = str(form(facility))
+    main(["check", "--json", path])
+    assert not [
+        f for f in json.loads(capsys.readouterr().out)["findings"] if f["rule"] == "zuordnung-qualifikation"
+    ]
+    config = tmp_path / "traeger.toml"
+    config.write_text('[qualifikationen]\nfachkraft = ["waldorferzieher"]\n', encoding="utf-8")
+    main(["check", "--json", "--config", str(config), path])
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert [(f["rule"], f["cell"], f["severity"]) for f in findings] == [
+        ("zuordnung-qualifikation", f"E{ROW}", "warnung")
+    ]

@@ -33,9 +33,13 @@ def main() -> None:
             start = time.perf_counter()
             check_file(path, settings)
             timings.append((time.perf_counter() - start) * 1000)
-    print(f"Maschine: {platform.processor() or platform.machine()}, {platform.system()}, Python {platform.python_version()}")
+    print(
+        f"Maschine: {platform.processor() or platform.machine()}, {platform.system()}, Python {platform.python_version()}"
+    )
     print(f"Lesen und Prüfen einer Meldung mit 84 Personen, {args.runs} Läufe:")
-    print(f"  Median {statistics.median(timings):.1f} ms, Minimum {min(timings):.1f} ms, Maximum {max(timings):.1f} ms")
+    print(
+        f"  Median {statistics.median(timings):.1f} ms, Minimum {min(timings):.1f} ms, Maximum {max(timings):.1f} ms"
+    )
     print(f"  Ziel <= 50 ms: {'erreicht' if statistics.median(timings) <= 50 else 'VERFEHLT'}")
 
 

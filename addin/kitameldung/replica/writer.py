@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kitameldung.model import STAFF_FIELDS
 from kitameldung.replica.facility import Facility, StaffMember
 
 VARIANTS = ("v2025-84", "v2023-68", "v2023-37")
@@ -141,45 +142,11 @@ class _Spec:
 
 def _spec(variant: str) -> _Spec:
     if variant == "v2025-84":
-        cols = (
-            "lfd_nr",
-            "name",
-            "geburtsdatum",
-            "qualifikation",
-            "zuordnung",
-            "funktion",
-            "beginn",
-            "ende",
-            "wochenstunden",
-            "leitungsstunden",
-            "paed_stunden",
-            "vzae",
-            "fuehrungszeugnis",
-            "masernschutz",
-            "sprachnachweis",
-            "qualifizierung_300ue",
-            "bemerkungen",
-        )
+        cols = tuple(f for f in STAFF_FIELDS if f != "vorname")
         return _Spec("Personalmeldung", "Formularstand: 01.01.2025", 84, cols, True, 1)
     if variant in ("v2023-68", "v2023-37"):
-        cols = (
-            "lfd_nr",
-            "name",
-            "vorname",
-            "geburtsdatum",
-            "qualifikation",
-            "zuordnung",
-            "funktion",
-            "beginn",
-            "ende",
-            "wochenstunden",
-            "leitungsstunden",
-            "paed_stunden",
-            "vzae",
-            "fuehrungszeugnis",
-            "qualifizierung_300ue",
-            "bemerkungen",
-        )
+        # The older forms: Name and Vorname apart, no Masernschutz and no Sprachnachweis.
+        cols = tuple(f for f in STAFF_FIELDS if f not in ("masernschutz", "sprachnachweis"))
         return _Spec("Meldung", "Formularstand: 30.10.2023", int(variant[-2:]), cols, False, 2)
     raise ValueError(f"unknown variant {variant}")
 
