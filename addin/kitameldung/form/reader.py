@@ -204,7 +204,7 @@ def _row_fields(scan: _Scan, r: int, matchers: dict[str, Matcher]) -> dict[str, 
 
 def _find_staff(scan: _Scan, profile: Profile) -> _Staff | None:
     matchers = profile.staff_columns
-    best_row, best = -1, {}
+    best_row, best = -1, dict[str, int]()
     rows_with_text = sorted({r for r, _ in scan.texts})
     for r in rows_with_text:
         fields = _row_fields(scan, r, matchers)

@@ -34,7 +34,7 @@ def _norm(text: str) -> str:
 
 
 def _top_texts(sheet: Sheet, rows: int = 6) -> list[str]:
-    texts = []
+    texts: list[str] = []
     for row in sheet.rows[:rows]:
         texts.extend(_norm(v) for v in row if isinstance(v, str))
     return texts

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
-Cell = object
+Cell = Any  # what calamine returns: str, float, int, bool, date, datetime, time, timedelta
 Range = tuple[tuple[int, int], tuple[int, int]]
 
 

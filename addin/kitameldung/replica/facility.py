@@ -207,7 +207,7 @@ def make_facility(seed: int, stichtag: date = date(2025, 10, 1), persons: int | 
     krippe_g = rng.randrange(10, 41, 2)
     kiga_g = rng.randrange(20, 121, 5)
     hort_g = rng.choice([0, 0, 20, 40, 60])
-    places = {
+    places: dict[str, tuple[int, int, int]] = {
         "krippe": _occupied(rng, krippe_g),
         "kindergarten": _occupied(rng, kiga_g),
         "hort": _occupied(rng, hort_g, hort=True),
@@ -223,7 +223,7 @@ def make_facility(seed: int, stichtag: date = date(2025, 10, 1), persons: int | 
     staff = _staff(rng, stichtag, float(soll_exact), persons, leitung_hours)
     if persons is not None:
         # A fixed staff size: fewer children until the staff covers the Soll with a margin.
-        hours = sum(float(m.paed_stunden) for m in staff)  # type: ignore[arg-type]
+        hours = sum(float(str(m.paed_stunden)) for m in staff)
         while (
             float(soll_betreuung({g: (p[0], p[1]) for g, p in places.items()}, key, rules)) * 1.03
             > hours / 40
@@ -239,7 +239,7 @@ def make_facility(seed: int, stichtag: date = date(2025, 10, 1), persons: int | 
         nummer=f"{rng.randint(1, 999):03d}{rng.randint(100, 999)}",
         stichtag=stichtag,
         kontakt=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}, 0331 {rng.randint(100000, 999999)}",
-        places=places,
+        places={group: counts for group, counts in places.items()},
         staff=staff,
     )
 

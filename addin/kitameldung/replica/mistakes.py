@@ -49,7 +49,7 @@ def bad_date(f: Facility) -> Planted:
 def over_capacity(f: Facility) -> Planted:
     g = f.copy()
     short, long, _approved = g.places["kindergarten"]
-    g.places["kindergarten"] = (short, long, int(short) + int(long) - 3)
+    g.places["kindergarten"] = (short, long, int(str(short)) + int(str(long)) - 3)
     return Planted(g, "plaetze-kapazitaet", None, "kindergarten")
 
 
