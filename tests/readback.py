@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from kitameldung.model import Gruppe, JaNein, Meldung
 from kitameldung.replica import Facility
 
@@ -43,7 +41,3 @@ def assert_reads_back(meldung: Meldung, facility: Facility, *, has_nachweise: bo
         for value in (person.name, person.beginn, person.paed_stunden):
             assert value.cell and value.cell[-1].isdigit()
             assert not value.invalid
-
-
-def is_date(value: object) -> bool:
-    return isinstance(value, date)

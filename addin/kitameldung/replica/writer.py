@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -127,7 +127,6 @@ class Variation:
     col_offset: int = 0
     protect: bool = True
     seed: int = 0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -34,21 +34,6 @@ class Parameters:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}
 
 
-# What each parameter means, in German, for "Annahmen" lists in every output.
-DESCRIPTIONS = {
-    "vollzeit_stunden": "Wochenstunden einer Vollzeitstelle (VZÄ = Stunden / {})",
-    "fachkraftquote_min": "Mindest-Fachkraftquote {} (berechnet auf VZÄ gegen Ist)",
-    "leitung_basis": "Leitungsanteil bemessen nach {}-Betreuung",
-    "dispositionsspielraum": "Toleranz bei der Personalbemessung: {}",
-    "fuehrungszeugnis_jahre": "erweitertes Führungszeugnis gilt {} Jahre",
-    "vorwarnung_tage": "Vorwarnung {} Tage vor Fristablauf",
-    "masern_geboren_nach": "Masernschutz nötig bei Geburt nach {}",
-    "qualifizierung_jahre": "Frist für die 300-UE-Qualifizierung (§ 12): {} Jahre",
-    "max_wochenstunden": "höchstens {} vertragliche Wochenstunden",
-    "mindestalter": "Mindestalter {} Jahre",
-}
-
-
 def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
     known = {f.name: f for f in fields(Parameters)}
     defaults = Parameters()
