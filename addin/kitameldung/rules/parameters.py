@@ -12,6 +12,20 @@ from typing import Any
 
 LEITUNG_BASES = ("soll", "ist")
 
+# German titles for the "Annahmen" lists of the Prüfbericht and the Quote & Bedarf sheet.
+TITLES = {
+    "vollzeit_stunden": "Vollzeit (Std./Woche) für VZÄ",
+    "fachkraftquote_min": "Mindest-Fachkraftquote",
+    "leitung_basis": "Basis des Leitungsanteils (soll/ist)",
+    "dispositionsspielraum": "Dispositionsspielraum (Anteil)",
+    "fuehrungszeugnis_jahre": "Führungszeugnis gültig (Jahre)",
+    "vorwarnung_tage": "Vorwarnung (Tage)",
+    "masern_geboren_nach": "Masernschutz nötig bei Geburt nach",
+    "qualifizierung_jahre": "Frist Qualifizierung § 12 (Jahre)",
+    "max_wochenstunden": "Höchstarbeitszeit (Std./Woche)",
+    "mindestalter": "Mindestalter (Jahre)",
+}
+
 
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message is German and names the file."""

@@ -1,0 +1,50 @@
+"""Native formula pieces that read the form's cells the way the Python reader does.
+
+Only functions Excel 2010 and LibreOffice 7.4 both know. A cell may hold a real number or date,
+or text the reader understood ("19,5", "01.03.2025", "§ 9"); text is converted through small
+lookup tables on our sheet that list exactly the texts found in the form, each with the value
+the reader gave it. Converting text in the formula itself would depend on Excel's locale.
+"""
+
+from __future__ import annotations
+
+BLANK = '""'
+
+
+def is_blank(cell: str) -> str:
+    return f"LEN(TRIM({cell}))=0"
+
+
+def number(cell: str | None, table: str) -> str:
+    """The cell as a number; empty or unreadable counts 0, as in the Python core."""
+    if cell is None:
+        return "0"
+    return f"IF(ISNUMBER({cell}),{cell},IFERROR(VLOOKUP({cell},{table},2,FALSE),0))"
+
+
+def day(cell: str | None, table: str) -> str:
+    """The cell as a date (day number), or "" when empty or unreadable."""
+    if cell is None:
+        return BLANK
+    return f'IF(ISNUMBER({cell}),IF({cell}>=1,INT({cell}),""),IFERROR(VLOOKUP({cell},{table},2,FALSE),""))'
+
+
+def lookup_text(cell: str | None, table: str, unknown: str = "?") -> str:
+    """A text looked up in `table` (e.g. Zuordnung → F/E): "" when empty, `unknown` if not listed."""
+    if cell is None:
+        return BLANK
+    return f'IF({is_blank(cell)},"",IFERROR(VLOOKUP({cell},{table},2,FALSE),"{unknown}"))'
+
+
+def nested_if(conditions: list[tuple[str, str]], otherwise: str) -> str:
+    """IF(c1,v1,IF(c2,v2,…,otherwise)) from a list of (condition, value)."""
+    formula = otherwise
+    for condition, value in reversed(conditions):
+        formula = f"IF({condition},{value},{formula})"
+    return formula
+
+
+def literal(value: float) -> str:
+    """A number as formula text ("0.0625"), never in exponent notation."""
+    text = f"{value:.15f}".rstrip("0").rstrip(".")
+    return text or "0"

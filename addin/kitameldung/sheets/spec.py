@@ -1,0 +1,86 @@
+"""A sheet of ours as plain data: cells (values, formulas with cached results, links), widths,
+merges. The sheet builders produce it; the lossless package writer and the live Excel adapter
+turn it into a worksheet. Neither the builders nor this module know which one is used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kitameldung.text import a1
+
+Scalar = str | float | int | bool | date | datetime | None
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A native formula (without the leading "=") and the result the Python core computed for
+    it, so readers that do not calculate (calamine, pandas) still see the right number."""
+
+    text: str
+    cached: Scalar
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link to a cell of another sheet in the same workbook."""
+
+    sheet: str
+    cell: str
+
+    @property
+    def location(self) -> str:
+        return f"{quote_sheet(self.sheet)}!{self.cell}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: Scalar | Formula
+    style: str = "text"
+    link: Link | None = None
+
+
+@dataclass
+class SheetSpec:
+    """One of our sheets. Rows and columns are 1-based, as people count them in Excel."""
+
+    key: str  # stable identifier ("pruefbericht"); names the package part
+    name: str  # the tab name the user sees
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    merges: list[str] = field(default_factory=list)
+    freeze_below: int | None = None  # rows above this one stay visible when scrolling
+    tab_color: str | None = None  # RGB hex, e.g. "1F6FB2"
+
+    def put(
+        self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None
+    ) -> str:
+        """Set one cell; returns its A1 address for use in formulas."""
+        self.cells[(row, col)] = Cell(value, style, link)
+        return ref(row, col)
+
+    def put_row(
+        self, row: int, values: list[Scalar | Formula], style: str = "text", first_col: int = 1
+    ) -> None:
+        for offset, value in enumerate(values):
+            if value is not None:
+                self.put(row, first_col + offset, value, style)
+
+    @property
+    def last_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
+
+
+def ref(row: int, col: int, absolute: bool = False) -> str:
+    """1-based row and column → "B7" (or "$B$7")."""
+    address = a1(row - 1, col - 1)
+    if not absolute:
+        return address
+    letters = address.rstrip("0123456789")
+    return f"${letters}${address[len(letters) :]}"
+
+
+def quote_sheet(name: str) -> str:
+    """A sheet name as formulas and links need it: 'Quote & Bedarf'."""
+    return "'" + name.replace("'", "''") + "'"

@@ -1,0 +1,335 @@
+"""An .xlsx/.xlsm as a zip of parts, edited by "OPC surgery": parts we do not mean to change are
+copied byte for byte; registry parts are edited as text (see `xmltext`).
+
+Our sheets live in parts named `xl/worksheets/kitameldung-<key>.xml`; that name is how a later
+run (and the Behördenfassung) knows them. A workbook re-saved by Excel renames every part; then
+our sheets are known by their tab names.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from kitameldung.form.workbook import FormError, file_kind
+from kitameldung.workbook.atomic import WriteError, write_atomic
+from kitameldung.workbook.xmltext import (
+    Edit,
+    Element,
+    apply_edits,
+    attr,
+    find_all,
+    find_one,
+    root_prefix,
+    set_attribute,
+    splice,
+    start_tag,
+    unescape,
+)
+
+CONTENT_TYPES = "[Content_Types].xml"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+REL_WORKSHEET = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+OUR_PREFIX = "kitameldung-"
+
+
+@dataclass(frozen=True)
+class SheetEntry:
+    name: str
+    sheet_id: int
+    rel_id: str
+    part: str | None  # the worksheet part, resolved from the workbook's relationships
+    index: int  # position among the workbook's sheets
+
+    @property
+    def our_key(self) -> str | None:
+        base = posixpath.basename(self.part or "")
+        if base.startswith(OUR_PREFIX) and base.endswith(".xml"):
+            return base[len(OUR_PREFIX) : -4]
+        return None
+
+
+def rels_path(part: str) -> str:
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def resolve(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+class Package:
+    def __init__(self, path: Path, entries: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+        self.path = path
+        self._infos = [info for info, _ in entries]
+        self._data = {info.filename: data for info, data in entries}
+        self.workbook = self._workbook_part()
+
+    # ------------------------------------------------------------------ reading and writing
+
+    @classmethod
+    def read(cls, path: Path) -> Package:
+        name = path.name
+        if not path.exists():
+            raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
+        kind = file_kind(path)
+        if kind == "xls":
+            raise FormError(
+                f"{name}: Arbeitsmappen im alten Format (.xls) kann kitameldung nicht ergänzen. Bitte in "
+                "Excel unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern."
+            )
+        if kind != "xlsx":
+            raise FormError(f"{name}: Die Datei ist keine lesbare Excel-Arbeitsmappe (.xlsx/.xlsm).")
+        try:
+            with zipfile.ZipFile(path) as archive:
+                entries = [(info, archive.read(info)) for info in archive.infolist()]
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+            raise FormError(
+                f"{name}: Die Datei ist beschädigt ({err}). Bitte in Excel öffnen und reparieren lassen."
+            ) from err
+        package = cls(path, entries)
+        if package.workbook not in package._data:
+            raise FormError(f"{name}: Die Arbeitsmappe hat keinen Arbeitsmappen-Teil (xl/workbook.xml).")
+        return package
+
+    def write(self, target: Path) -> None:
+        write_atomic(target, self._write_zip)
+
+    def _write_zip(self, out: BinaryIO) -> None:
+        with zipfile.ZipFile(out, "w") as archive:
+            for info in self._infos:
+                archive.writestr(info, self._data[info.filename])
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self._write_zip(buffer)
+        return buffer.getvalue()
+
+    def parts(self) -> dict[str, bytes]:
+        return {info.filename: self._data[info.filename] for info in self._infos}
+
+    # ------------------------------------------------------------------ parts
+
+    def get(self, name: str) -> bytes | None:
+        return self._data.get(name)
+
+    def text(self, name: str) -> str:
+        return self._data[name].decode("utf-8")
+
+    def put(self, name: str, data: bytes) -> None:
+        if name not in self._data:
+            reference = next(i for i in self._infos if i.filename == self.workbook)
+            info = zipfile.ZipInfo(name, date_time=reference.date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            self._infos.append(info)
+        self._data[name] = data
+
+    def put_text(self, name: str, xml: str) -> None:
+        if xml.encode("utf-8") != self._data.get(name):
+            self.put(name, xml.encode("utf-8"))
+
+    def drop(self, name: str) -> None:
+        if name in self._data:
+            del self._data[name]
+            self._infos = [i for i in self._infos if i.filename != name]
+
+    def _workbook_part(self) -> str:
+        root_rels = self._data.get("_rels/.rels")
+        if root_rels:
+            for rel in find_all(root_rels.decode("utf-8"), "Relationship"):
+                if rel.attrs.get("Type", "").endswith("/officeDocument"):
+                    return resolve("", rel.attrs.get("Target", ""))
+        return "xl/workbook.xml"
+
+    @property
+    def workbook_rels(self) -> str:
+        return rels_path(self.workbook)
+
+    # ------------------------------------------------------------------ sheets
+
+    def sheets(self) -> list[SheetEntry]:
+        rels = self._relationships(self.workbook)
+        entries = []
+        for index, element in enumerate(find_all(self.text(self.workbook), "sheet")):
+            rel_id = next((v for k, v in element.attrs.items() if k.endswith(":id")), "")
+            target = rels.get(rel_id)
+            entries.append(
+                SheetEntry(
+                    name=unescape(element.attrs.get("name", "")),
+                    sheet_id=int(element.attrs.get("sheetId", "0")),
+                    rel_id=rel_id,
+                    part=target,
+                    index=index,
+                )
+            )
+        return entries
+
+    def _relationships(self, part: str) -> dict[str, str]:
+        data = self._data.get(rels_path(part))
+        if data is None:
+            return {}
+        return {
+            rel.attrs.get("Id", ""): resolve(part, rel.attrs.get("Target", ""))
+            for rel in find_all(data.decode("utf-8"), "Relationship")
+            if rel.attrs.get("TargetMode") != "External"
+        }
+
+    def add_sheet(self, name: str, key: str, data: bytes) -> None:
+        """Register a new worksheet part of ours after the existing sheets."""
+        part = posixpath.join(posixpath.dirname(self.workbook), "worksheets", f"{OUR_PREFIX}{key}.xml")
+        rel_id = f"rIdKitameldung_{key}"
+        self.put(part, data)
+        types = self.text(CONTENT_TYPES)
+        p = root_prefix(types)
+        override = f'<{p}Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>'
+        self.put_text(CONTENT_TYPES, _insert_before_close(types, "Types", override))
+
+        rels = self.text(self.workbook_rels)
+        p = root_prefix(rels)
+        target = posixpath.relpath(part, posixpath.dirname(self.workbook))
+        relationship = f'<{p}Relationship Id="{rel_id}" Type="{REL_WORKSHEET}" Target="{target}"/>'
+        self.put_text(self.workbook_rels, _insert_before_close(rels, "Relationships", relationship))
+
+        book = self.text(self.workbook)
+        p = root_prefix(book)
+        sheet_id = max((s.sheet_id for s in self.sheets()), default=0) + 1
+        r, declare = _rel_prefix(book)
+        element = f'<{p}sheet name="{attr(name)}" sheetId="{sheet_id}" {r}:id="{rel_id}"{declare}/>'
+        self.put_text(self.workbook, _insert_before_close(book, "sheets", element))
+
+    def replace_sheet(self, entry: SheetEntry, data: bytes) -> None:
+        assert entry.part is not None
+        if self._data.get(entry.part) != data:
+            self.put(entry.part, data)
+        self._drop_calc_chain_for(entry.sheet_id)
+
+    def remove_sheet(self, entry: SheetEntry) -> None:
+        """Unregister a sheet and remove its part with everything only it refers to."""
+        book = self.text(self.workbook)
+        element = find_all(book, "sheet")[entry.index]
+        book = splice(book, element.start, element.end, "")
+        book = _renumber_after_removal(book, entry.index)
+        self.put_text(self.workbook, book)
+
+        rels = self.text(self.workbook_rels)
+        for rel in find_all(rels, "Relationship"):
+            if rel.attrs.get("Id") == entry.rel_id:
+                rels = splice(rels, rel.start, rel.end, "")
+                break
+        self.put_text(self.workbook_rels, rels)
+        if entry.part:
+            self._drop_calc_chain_for(entry.sheet_id)
+            for part in self._exclusive_tree(entry.part):
+                self._drop_part(part)
+
+    def _exclusive_tree(self, part: str) -> list[str]:
+        """`part`, its relationship part, and the parts reachable only through it."""
+        reachable = [part]
+        queue = [part]
+        while queue:
+            current = queue.pop()
+            for target in self._relationships(current).values():
+                if target not in reachable and target in self._data:
+                    reachable.append(target)
+                    queue.append(target)
+        referenced_elsewhere = {
+            target
+            for name in self._data
+            if name.endswith(".rels") and name not in {rels_path(p) for p in reachable}
+            for target in self._relationships(_rels_owner(name)).values()
+        }
+        ours = [p for p in reachable if p == part or p not in referenced_elsewhere]
+        return ours + [rels_path(p) for p in ours if rels_path(p) in self._data]
+
+    def _drop_part(self, part: str) -> None:
+        self.drop(part)
+        types = self.text(CONTENT_TYPES)
+        for override in find_all(types, "Override"):
+            if override.attrs.get("PartName", "").lstrip("/") == part:
+                self.put_text(CONTENT_TYPES, splice(types, override.start, override.end, ""))
+                break
+
+    def _drop_calc_chain_for(self, sheet_id: int) -> None:
+        """Excel reports a damaged file when its calculation chain names cells that no longer
+        hold formulas; without the chain it simply rebuilds it."""
+        rels = self._relationships(self.workbook)
+        chain = next((t for t in rels.values() if t.endswith("calcChain.xml")), None)
+        if chain is None or chain not in self._data:
+            return
+        if re.search(rf'\bi="{sheet_id}"', self.text(chain)) is None:
+            return
+        self._drop_part(chain)
+        text = self.text(self.workbook_rels)
+        for rel in find_all(text, "Relationship"):
+            if resolve(self.workbook, rel.attrs.get("Target", "")) == chain:
+                self.put_text(self.workbook_rels, splice(text, rel.start, rel.end, ""))
+                break
+
+    def cell_styles_in_use(self, parts: list[str]) -> set[int]:
+        used: set[int] = set()
+        for part in parts:
+            data = self._data.get(part)
+            if data:
+                used.update(int(s) for s in re.findall(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"', data))
+        return used
+
+
+def _rels_owner(rels_name: str) -> str:
+    folder, base = posixpath.split(rels_name)
+    return posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
+
+
+def _insert_before_close(xml: str, name: str, snippet: str) -> str:
+    element = find_one(xml, name)
+    if element is None:
+        raise ValueError(f"<{name}> not found")
+    if element.body_end is None:  # <sheets/>: open it up
+        tag = start_tag(element)[:-2].rstrip() + ">"
+        prefix = re.match(r"<([\w.-]+:)?", tag)
+        p = prefix.group(1) or "" if prefix else ""
+        return splice(xml, element.start, element.end, f"{tag}{snippet}</{p}{name}>")
+    return splice(xml, element.body_end, element.body_end, snippet)
+
+
+def _rel_prefix(book: str) -> tuple[str, str]:
+    """The prefix the workbook uses for relationship ids, and a declaration if it has none."""
+    match = re.search(rf'xmlns:([\w.-]+)="{re.escape(REL_NS)}"', book)
+    if match:
+        return match.group(1), ""
+    return "r", f' xmlns:r="{REL_NS}"'
+
+
+def _renumber_after_removal(book: str, index: int) -> str:
+    """Sheet-local names and the active tab count sheets by position: shift those after `index`."""
+    edits: list[Edit] = []
+    for name in find_all(book, "definedName"):
+        local = name.attrs.get("localSheetId")
+        if local is None or not local.isdigit():
+            continue
+        position = int(local)
+        if position == index:
+            edits.append((name.start, name.end, ""))
+        elif position > index:
+            tag = start_tag(name)
+            edits.append(
+                (name.start, name.start + len(tag), set_attribute(tag, "localSheetId", str(position - 1)))
+            )
+    for view in find_all(book, "workbookView"):
+        tag = start_tag(view)
+        for attribute in ("activeTab", "firstSheet"):
+            value = view.attrs.get(attribute)
+            if value is not None and value.isdigit() and int(value) >= index and int(value) > 0:
+                tag = set_attribute(tag, attribute, str(int(value) - 1) if int(value) > index else "0")
+        edits.append((view.start, view.start + len(start_tag(view)), tag))
+    return apply_edits(book, edits)
+
+
+__all__ = ["Element", "Package", "SheetEntry", "WriteError"]

@@ -1,0 +1,182 @@
+"""`refresh` writes our sheets into a facility workbook; `export_behoerde` takes them out again.
+
+Both go through `Package`, so the authority's parts are copied byte for byte, and through
+`write_atomic`, so the user's file is replaced in one step or not at all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kitameldung.form import FormError
+from kitameldung.pipeline import Result, Settings, check_file
+from kitameldung.sheets import SHEET_NAMES, SheetSpec, pruefbericht, quote_bedarf
+from kitameldung.workbook.atomic import WriteError, refuse_if_open
+from kitameldung.workbook.package import Package, SheetEntry, resolve
+from kitameldung.workbook.sheetxml import EPOCH, worksheet_xml
+from kitameldung.workbook.styles import StylesUnavailable, ensure_styles, remove_styles
+from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
+
+WRITTEN, UNCHANGED, FAILED = "aktualisiert", "unverändert", "fehler"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    status: str
+    message: str
+    result: Result | None = None
+
+
+def build_sheets(result: Result, checked_at: datetime) -> list[SheetSpec]:
+    sheets = [pruefbericht.build(result, SHEET_NAMES["pruefbericht"], checked_at)]
+    if result.meldung is not None and result.meldung.persons is not None:
+        sheets.append(quote_bedarf.build(result, SHEET_NAMES["quote"]))
+    return sheets
+
+
+def refresh_file(path: Path, settings: Settings, now: datetime | None = None) -> Outcome:
+    """Check the form and write or update our sheets; an unchanged workbook is not rewritten."""
+    try:
+        refuse_if_open(path)
+        result = check_file(path, settings)
+        if not result.ok:
+            return Outcome(path, FAILED, result.error or "", result)
+        original = Package.read(path)
+        before = original.parts()
+        stamp = previous_check_time(original)
+        if stamp is not None:
+            put_sheets(original, build_sheets(result, stamp))
+            if original.parts() == before:
+                return Outcome(
+                    path, UNCHANGED, f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M}).", result
+                )
+            original = Package.read(path)
+        put_sheets(original, build_sheets(result, now or datetime.now().replace(microsecond=0)))
+        original.write(path)
+    except (FormError, WriteError) as err:
+        return Outcome(path, FAILED, str(err))
+    names = " und ".join(f"„{s}“" for s in SHEET_NAMES.values())
+    return Outcome(path, WRITTEN, f"{path.name}: {names} aktualisiert.", result)
+
+
+def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
+    styles = _styles_part(package)
+    index: dict[str, int] = {}
+    if styles is not None:
+        try:
+            xml, index = ensure_styles(package.text(styles))
+            package.put_text(styles, xml)
+        except StylesUnavailable:
+            index = {}
+    wanted = {s.key for s in sheets}
+    # Removing a sheet renumbers the others: look them up afresh after every change.
+    while stale := [e for e in our_sheets(package) if _key(e) not in wanted]:
+        package.remove_sheet(stale[0])
+    for sheet in sheets:
+        data = worksheet_xml(sheet, index)
+        entry = next((e for e in our_sheets(package) if _key(e) == sheet.key), None)
+        if entry is not None and entry.our_key == sheet.key:
+            package.replace_sheet(entry, data)
+            continue
+        if entry is not None:  # ours by its tab name, in a part Excel renamed: start afresh
+            package.remove_sheet(entry)
+        package.add_sheet(sheet.name, sheet.key, data)
+
+
+def our_sheets(package: Package) -> list[SheetEntry]:
+    return [e for e in package.sheets() if _key(e) is not None]
+
+
+def _key(entry: SheetEntry) -> str | None:
+    return entry.our_key or _key_by_name(entry.name)
+
+
+def _key_by_name(name: str) -> str | None:
+    return next((key for key, title in SHEET_NAMES.items() if title == name), None)
+
+
+def _styles_part(package: Package) -> str | None:
+    rels = package.get(package.workbook_rels)
+    if rels is None:
+        return None
+    for rel in find_all(rels.decode("utf-8"), "Relationship"):
+        if rel.attrs.get("Type", "").endswith("/styles"):
+            part = resolve(package.workbook, rel.attrs.get("Target", ""))
+            return part if package.get(part) is not None else None
+    return None
+
+
+def previous_check_time(package: Package) -> datetime | None:
+    """The "Geprüft am" of the Prüfbericht kitameldung wrote, if it is there."""
+    entry = next((e for e in package.sheets() if e.our_key == pruefbericht.KEY), None)
+    data = package.get(entry.part) if entry and entry.part else None
+    if data is None:
+        return None
+    match = re.search(rf'<c r="{pruefbericht.CHECKED_AT_CELL}"[^>]*><v>([0-9.]+)</v>', data.decode("utf-8"))
+    if match is None:
+        return None
+    return (EPOCH + timedelta(days=float(match.group(1)))).replace(microsecond=0)
+
+
+# ---------------------------------------------------------------------- Behördenfassung
+
+
+def export_behoerde(source: Path, target: Path) -> Outcome:
+    """A copy without any sheet or trace of kitameldung; every other part byte-identical."""
+    try:
+        if target.resolve() == source.resolve():
+            raise WriteError(
+                f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
+                "Arbeitsdatei mit Prüfbericht erhalten bleibt."
+            )
+        if target.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise WriteError(f"{target.name}: Bitte als .xlsx (oder .xlsm) speichern.")
+        refuse_if_open(target)
+        package = Package.read(source)
+        removed = our_sheets(package)
+        for entry in removed:
+            package.remove_sheet(next(e for e in package.sheets() if e.rel_id == entry.rel_id))
+        styles = _styles_part(package)
+        if styles is not None:
+            used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
+            package.put_text(styles, remove_styles(package.text(styles), used))
+        _forget_titles(package, [e.name for e in removed])
+        package.write(target)
+    except (FormError, WriteError) as err:
+        return Outcome(source, FAILED, str(err))
+    gone = (
+        f"{len(removed)} kitameldung-Blätter entfernt" if removed else "keine kitameldung-Blätter enthalten"
+    )
+    return Outcome(source, WRITTEN, f"Behördenfassung {target.name} geschrieben ({gone}).")
+
+
+def _forget_titles(package: Package, names: list[str]) -> None:
+    """docProps/app.xml as Excel writes it lists the tab names; drop ours from that list."""
+    part = "docProps/app.xml"
+    data = package.get(part)
+    if data is None or not names:
+        return
+    xml = data.decode("utf-8")
+    titles = find_one(xml, "TitlesOfParts")
+    if titles is None or titles.body_start is None:
+        return
+    vector = next(iter(find_all(xml, "vector", titles.body_start, titles.body_end)), None)
+    if vector is None or vector.body_start is None:
+        return
+    ours = [e for e in find_all(xml, "lpstr", vector.body_start, vector.body_end) if inner(xml, e) in names]
+    if not ours:
+        return
+    edits: list[Edit] = [(e.start, e.end, "") for e in ours]
+    edits += count_edit(vector, "size", -len(ours))
+    pairs = find_one(xml, "HeadingPairs")
+    if pairs is not None and pairs.body_start is not None:
+        # The first heading pair counts the worksheets, which come first in the titles.
+        first = next(iter(find_all(xml, "i4", pairs.body_start, pairs.body_end)), None)
+        number = inner(xml, first).strip() if first else ""
+        if first is not None and number.isdigit():
+            edits.append((first.body_start or 0, first.body_end or 0, str(int(number) - len(ours))))
+    package.put_text(part, apply_edits(xml, edits))

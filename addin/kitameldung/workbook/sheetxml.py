@@ -1,0 +1,112 @@
+"""A `SheetSpec` as a worksheet part (SpreadsheetML), written directly for full control:
+
+- text is an inline string, never a shared string (sharedStrings.xml belongs to the authority)
+  and never a formula, whatever it starts with;
+- formulas carry the Python core's result as cached value;
+- links into the form are internal hyperlinks (no relationship part needed).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref
+from kitameldung.workbook.xmltext import attr, text
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+EPOCH = datetime(1899, 12, 30)
+
+
+def serial(value: date | datetime) -> float:
+    """Excel's day number (1900 system) for a date or date-time."""
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    days = (moment - EPOCH) / timedelta(days=1)
+    return int(days) if days.is_integer() else round(days, 10)
+
+
+def number_text(value: float | int) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return repr(value)
+
+
+def _cell_xml(address: str, cell: Cell, style: int) -> str:
+    s = f' s="{style}"' if style else ""
+    value = cell.value
+    if isinstance(value, Formula):
+        kind, cached = _typed(value.cached)
+        t = f' t="{kind}"' if kind else ""
+        v = f"<v>{cached}</v>" if cached is not None else ""
+        return f'<c r="{address}"{s}{t}><f>{text(value.text)}</f>{v}</c>'
+    if isinstance(value, str):
+        return f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
+    kind, shown = _typed(value)
+    t = f' t="{kind}"' if kind else ""
+    return f'<c r="{address}"{s}{t}><v>{shown}</v></c>' if shown is not None else f'<c r="{address}"{s}/>'
+
+
+def _typed(value: Scalar) -> tuple[str, str | None]:
+    """(cell type attribute, text of <v>) for a cached or plain value."""
+    if value is None:
+        return "", None
+    if isinstance(value, bool):
+        return "b", "1" if value else "0"
+    if isinstance(value, (date, datetime)):
+        return "", number_text(serial(value))
+    if isinstance(value, (int, float)):
+        return "", number_text(value)
+    return "str", text(value)
+
+
+def worksheet_xml(spec: SheetSpec, styles: dict[str, int]) -> bytes:
+    rows: dict[int, list[tuple[int, Cell]]] = {}
+    for (r, c), cell in spec.cells.items():
+        rows.setdefault(r, []).append((c, cell))
+    last_col = max((c for _, c in spec.cells), default=1)
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
+        f'<sheetPr><tabColor rgb="FF{spec.tab_color}"/></sheetPr>' if spec.tab_color else "",
+        f'<dimension ref="A1:{ref(max(spec.last_row, 1), last_col)}"/>',
+        '<sheetViews><sheetView workbookViewId="0">',
+    ]
+    if spec.freeze_below:
+        top = f"A{spec.freeze_below}"
+        parts.append(
+            f'<pane ySplit="{spec.freeze_below - 1}" topLeftCell="{top}" activePane="bottomLeft" state="frozen"/>'
+            f'<selection pane="bottomLeft" activeCell="{top}" sqref="{top}"/>'
+        )
+    parts.append('</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>')
+    if spec.widths:
+        parts.append("<cols>")
+        for col in sorted(spec.widths):
+            parts.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"/>')
+        parts.append("</cols>")
+    parts.append("<sheetData>")
+    for r in sorted(rows):
+        cells = "".join(
+            _cell_xml(ref(r, c), cell, styles.get(cell.style, 0))
+            for c, cell in sorted(rows[r], key=lambda x: x[0])
+        )
+        parts.append(f'<row r="{r}">{cells}</row>')
+    parts.append("</sheetData>")
+    if spec.merges:
+        parts.append(f'<mergeCells count="{len(spec.merges)}">')
+        parts.extend(f'<mergeCell ref="{m}"/>' for m in spec.merges)
+        parts.append("</mergeCells>")
+    links = [(ref(r, c), cell) for (r, c), cell in sorted(spec.cells.items()) if cell.link]
+    if links:
+        parts.append("<hyperlinks>")
+        for address, cell in links:
+            assert cell.link is not None
+            parts.append(
+                f'<hyperlink ref="{address}" location="{attr(cell.link.location)}" display="{attr(cell.link.cell)}"/>'
+            )
+        parts.append("</hyperlinks>")
+    parts.append(
+        '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape"/>'
+        "</worksheet>"
+    )
+    return "".join(parts).encode("utf-8")

@@ -1,0 +1,252 @@
+"""Our cell formats, appended to the end of the workbook's `xl/styles.xml` and nowhere else.
+
+Append-only keeps every index the authority's sheets use valid. The block we append is a pure
+function of the collection sizes before it, so a later run recognises it at the tail (and
+reuses it instead of appending again), and the Behördenfassung can cut it off again, restoring
+the part byte for byte.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kitameldung.workbook.xmltext import (
+    Edit,
+    Element,
+    apply_edits,
+    count_edit,
+    find_all,
+    find_one,
+    root_prefix,
+)
+
+
+@dataclass(frozen=True)
+class Font:
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    size: float = 11
+    color: str | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    font: Font | None = None  # None: the workbook's default font
+    fill: str | None = None  # solid fill RGB
+    border_bottom: bool = False
+    number_format: int | str = 0  # built-in id or a format code
+    wrap: bool = False
+
+
+STYLES: dict[str, Style] = {
+    "text": Style(),
+    "wrap": Style(wrap=True),
+    "bold": Style(Font(bold=True)),
+    "title": Style(Font(bold=True, size=14)),
+    "section": Style(Font(bold=True, size=12), border_bottom=True),
+    "header": Style(Font(bold=True), fill="D9E1F2", border_bottom=True, wrap=True),
+    "note": Style(Font(italic=True, color="595959"), wrap=True),
+    "link": Style(Font(underline=True, color="0563C1")),
+    "number": Style(number_format="0.00"),
+    "factor": Style(number_format="0.000000"),
+    "percent": Style(number_format="0.0%"),
+    "date": Style(number_format="DD.MM.YYYY"),
+    "datetime": Style(number_format="DD.MM.YYYY HH:MM"),
+    "result": Style(Font(bold=True), fill="F2F2F2", number_format="0.00"),
+    "result_percent": Style(Font(bold=True), fill="F2F2F2", number_format="0.0%"),
+    "result_text": Style(Font(bold=True), fill="F2F2F2"),
+    "fehler": Style(Font(bold=True, color="9C0006"), fill="FFC7CE"),
+    "warnung": Style(Font(bold=True, color="9C5700"), fill="FFEB9C"),
+    "hinweis": Style(Font(bold=True, color="1F4E78"), fill="DDEBF7"),
+    "ok": Style(Font(bold=True, color="006100"), fill="C6EFCE"),
+}
+
+_BUILTIN_FORMATS = {"General": 0, "0.00": 2}
+_COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
+_CHILD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf"}
+
+
+class StylesUnavailable(Exception):
+    """styles.xml lacks a collection we must append to; our sheets are written unformatted."""
+
+
+def _uniques() -> tuple[list[str], list[Font], list[str], list[bool]]:
+    codes: list[str] = []
+    fonts: list[Font] = []
+    fills: list[str] = []
+    for style in STYLES.values():
+        code = style.number_format
+        if isinstance(code, str) and code not in _BUILTIN_FORMATS and code not in codes:
+            codes.append(code)
+        if style.font and style.font not in fonts:
+            fonts.append(style.font)
+        if style.fill and style.fill not in fills:
+            fills.append(style.fill)
+    borders = [True] if any(s.border_bottom for s in STYLES.values()) else []
+    return codes, fonts, fills, borders
+
+
+def _font_xml(font: Font, p: str) -> str:
+    parts = [
+        f"<{p}b/>" if font.bold else "",
+        f"<{p}i/>" if font.italic else "",
+        f"<{p}u/>" if font.underline else "",
+    ]
+    parts.append(f'<{p}sz val="{font.size:g}"/>')
+    parts.append(f'<{p}color rgb="FF{font.color}"/>' if font.color else f'<{p}color theme="1"/>')
+    parts.append(f'<{p}name val="Calibri"/><{p}family val="2"/><{p}scheme val="minor"/>')
+    return f"<{p}font>{''.join(parts)}</{p}font>"
+
+
+def _fill_xml(rgb: str, p: str) -> str:
+    return (
+        f'<{p}fill><{p}patternFill patternType="solid"><{p}fgColor rgb="FF{rgb}"/>'
+        f'<{p}bgColor indexed="64"/></{p}patternFill></{p}fill>'
+    )
+
+
+def _border_xml(p: str) -> str:
+    return (
+        f"<{p}border><{p}left/><{p}right/><{p}top/>"
+        f'<{p}bottom style="thin"><{p}color rgb="FF8EA9DB"/></{p}bottom><{p}diagonal/></{p}border>'
+    )
+
+
+@dataclass(frozen=True)
+class _Collection:
+    element: Element | None
+    children: list[Element]
+
+
+def _collections(xml: str) -> dict[str, _Collection]:
+    found = {}
+    for name in _COLLECTIONS:
+        element = find_one(xml, name)
+        children: list[Element] = []
+        if element is not None and element.body_start is not None:
+            children = find_all(xml, _CHILD[name], element.body_start, element.body_end)
+        found[name] = _Collection(element, children)
+    for name in ("fonts", "fills", "borders", "cellXfs"):
+        if not found[name].children:
+            raise StylesUnavailable(name)
+    return found
+
+
+def _blocks(p: str, bases: dict[str, int], format_ids: list[int]) -> dict[str, list[str]]:
+    """What we append to each collection, given the number of entries already there."""
+    codes, fonts, fills, borders = _uniques()
+    format_of = dict(zip(codes, format_ids))
+    format_of.update(_BUILTIN_FORMATS)
+    xfs = []
+    for style in STYLES.values():
+        font_id = bases["fonts"] + fonts.index(style.font) if style.font else 0
+        fill_id = bases["fills"] + fills.index(style.fill) if style.fill else 0
+        border_id = bases["borders"] if style.border_bottom else 0
+        number = (
+            style.number_format if isinstance(style.number_format, int) else format_of[style.number_format]
+        )
+        applies = ' applyNumberFormat="1"' if number else ""
+        applies += ' applyFont="1"' if font_id else ""
+        applies += ' applyFill="1"' if fill_id else ""
+        applies += ' applyBorder="1"' if border_id else ""
+        head = f'<{p}xf numFmtId="{number}" fontId="{font_id}" fillId="{fill_id}" borderId="{border_id}" xfId="0"{applies}'
+        if style.wrap:
+            xfs.append(f'{head} applyAlignment="1"><{p}alignment vertical="top" wrapText="1"/></{p}xf>')
+        else:
+            xfs.append(f"{head}/>")
+    return {
+        "numFmts": [
+            f'<{p}numFmt numFmtId="{number}" formatCode="{code}"/>' for code, number in zip(codes, format_ids)
+        ],
+        "fonts": [_font_xml(font, p) for font in fonts],
+        "fills": [_fill_xml(fill, p) for fill in fills],
+        "borders": [_border_xml(p) for _ in borders],
+        "cellXfs": xfs,
+    }
+
+
+def _ours_at_tail(xml: str, found: dict[str, _Collection]) -> tuple[dict[str, int], list[int]] | None:
+    """The bases of our block if it already ends every collection, else None."""
+    p = root_prefix(xml)
+    sizes = {name: len(c.children) for name, c in found.items()}
+    codes = _uniques()[0]
+    tail_formats = found["numFmts"].children[len(found["numFmts"].children) - len(codes) :] if codes else []
+    if len(tail_formats) != len(codes):
+        return None
+    format_ids = [int(e.attrs.get("numFmtId", "-1")) for e in tail_formats]
+    probe = _blocks(p, dict.fromkeys(_COLLECTIONS, 0), format_ids)
+    bases = {name: sizes[name] - len(probe[name]) for name in _COLLECTIONS}
+    if min(bases.values()) < 0:
+        return None
+    expected = _blocks(p, bases, format_ids)
+    for name in _COLLECTIONS:
+        tail = [e.text for e in found[name].children[bases[name] :]]
+        if tail != expected[name]:
+            return None
+    return bases, format_ids
+
+
+def ensure_styles(xml: str) -> tuple[str, dict[str, int]]:
+    """styles.xml with our block at the end (added if missing) and the xf index of each style."""
+    found = _collections(xml)
+    present = _ours_at_tail(xml, found)
+    if present is None:
+        bases = {name: len(c.children) for name, c in found.items()}
+        used = [int(e.attrs.get("numFmtId", "0")) for e in found["numFmts"].children]
+        first = max([163, *used]) + 1
+        format_ids = list(range(first, first + len(_uniques()[0])))
+        xml = _append(xml, found, _blocks(root_prefix(xml), bases, format_ids))
+    else:
+        bases, format_ids = present
+    return xml, {name: bases["cellXfs"] + i for i, name in enumerate(STYLES)}
+
+
+def _append(xml: str, found: dict[str, _Collection], blocks: dict[str, list[str]]) -> str:
+    # Splice from the end of the part backwards so earlier offsets stay valid.
+    p = root_prefix(xml)
+    edits: list[Edit] = []
+    for name in _COLLECTIONS:
+        block = blocks[name]
+        if not block:
+            continue
+        element = found[name].element
+        if element is None:  # only numFmts may be missing: insert it as the first child
+            root = re.search(r"<(?![?!])[^>]*?>", xml)
+            assert root is not None
+            whole = f'<{p}numFmts count="{len(block)}">{"".join(block)}</{p}numFmts>'
+            edits.append((root.end(), root.end(), whole))
+            continue
+        if element.body_end is None:
+            raise StylesUnavailable(name)
+        edits.append((element.body_end, element.body_end, "".join(block)))
+        edits += count_edit(element, "count", len(block))
+    return apply_edits(xml, edits)
+
+
+def remove_styles(xml: str, used_indices: set[int]) -> str:
+    """styles.xml without our block, when it ends every collection and no remaining cell
+    (`used_indices`: the xf indices the workbook's other sheets use) still points into it."""
+    try:
+        found = _collections(xml)
+    except StylesUnavailable:
+        return xml
+    present = _ours_at_tail(xml, found)
+    if present is None:
+        return xml
+    bases, _ = present
+    if any(index >= bases["cellXfs"] for index in used_indices):
+        return xml
+    edits: list[Edit] = []
+    for name in _COLLECTIONS:
+        coll = found[name]
+        ours = coll.children[bases[name] :]
+        if not ours or coll.element is None:
+            continue
+        if bases[name] == 0:  # the whole collection is ours (numFmts we inserted)
+            edits.append((coll.element.start, coll.element.end, ""))
+            continue
+        edits.append((ours[0].start, ours[-1].end, ""))
+        edits += count_edit(coll.element, "count", -len(ours))
+    return apply_edits(xml, edits)

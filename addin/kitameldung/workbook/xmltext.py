@@ -1,0 +1,122 @@
+"""Editing XML parts as text, so that every byte we do not mean to change stays as it was.
+
+Parsing and re-serialising a part would reorder attributes, drop declarations and change
+whitespace; the authority's parts must come out byte-identical. These helpers find elements by
+local name (any namespace prefix) and splice strings in and out.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+_ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')""")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element in a part's text: `start`/`end` are offsets of the whole element."""
+
+    start: int
+    end: int
+    text: str
+    attrs: dict[str, str]
+    body_start: int | None  # offset after the start tag; None for an empty element (<x/>)
+    body_end: int | None  # offset of the end tag
+
+
+def root_prefix(xml: str) -> str:
+    """The namespace prefix of the root element including its colon ("" or "x:")."""
+    match = re.search(r"<(?![?!])([\w.-]+:)?[\w.-]+[\s>/]", xml)
+    return match.group(1) or "" if match else ""
+
+
+def attributes(tag: str) -> dict[str, str]:
+    return {
+        m.group(1): m.group(3) if m.group(3) is not None else (m.group(4) or "") for m in _ATTR.finditer(tag)
+    }
+
+
+def find_all(xml: str, name: str, start: int = 0, end: int | None = None) -> list[Element]:
+    """Elements with local name `name` (no nesting of the same name, as in all parts we edit)."""
+    end = len(xml) if end is None else end
+    pattern = re.compile(rf"<((?:[\w.-]+:)?{re.escape(name)})(\s[^>]*?)?(/?)>", re.DOTALL)
+    found: list[Element] = []
+    pos = start
+    while True:
+        match = pattern.search(xml, pos, end)
+        if not match:
+            return found
+        attrs = attributes(match.group(2) or "")
+        if match.group(3) == "/":
+            found.append(Element(match.start(), match.end(), match.group(0), attrs, None, None))
+            pos = match.end()
+            continue
+        closing = xml.find(f"</{match.group(1)}>", match.end(), end)
+        if closing < 0:
+            raise ValueError(f"element <{name}> is not closed")
+        stop = closing + len(match.group(1)) + 3
+        found.append(Element(match.start(), stop, xml[match.start() : stop], attrs, match.end(), closing))
+        pos = stop
+
+
+def find_one(xml: str, name: str) -> Element | None:
+    elements = find_all(xml, name)
+    return elements[0] if elements else None
+
+
+def set_attribute(tag: str, name: str, value: str) -> str:
+    """Change an attribute's value inside one start tag, keeping everything else."""
+    pattern = re.compile(rf"""(\s{re.escape(name)}\s*=\s*)("[^"]*"|'[^']*')""")
+    return pattern.sub(lambda m: f'{m.group(1)}"{value}"', tag, count=1)
+
+
+def start_tag(element: Element) -> str:
+    stop = element.body_start if element.body_start is not None else element.end
+    return element.text[: stop - element.start]
+
+
+def splice(xml: str, start: int, end: int, replacement: str) -> str:
+    return xml[:start] + replacement + xml[end:]
+
+
+Edit = tuple[int, int, str]
+
+
+def apply_edits(xml: str, edits: list[Edit]) -> str:
+    """Several non-overlapping splices, applied from the back so offsets stay valid."""
+    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
+        xml = splice(xml, start, end, replacement)
+    return xml
+
+
+def count_edit(element: Element, name: str, delta: int) -> list[Edit]:
+    """Change a numeric attribute (count, size) of an element's start tag by `delta`."""
+    value = element.attrs.get(name)
+    if value is None or not value.isdigit():
+        return []
+    tag = start_tag(element)
+    return [(element.start, element.start + len(tag), set_attribute(tag, name, str(int(value) + delta)))]
+
+
+def inner(xml: str, element: Element) -> str:
+    if element.body_start is None or element.body_end is None:
+        return ""
+    return unescape(xml[element.body_start : element.body_end])
+
+
+def unescape(value: str) -> str:
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        value = value.replace(entity, char)
+    return value
+
+
+def text(value: str) -> str:
+    """Escape for element content; drops characters XML cannot carry at all."""
+    return escape(_ILLEGAL.sub("", value))
+
+
+def attr(value: str) -> str:
+    return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
