@@ -1,4 +1,4 @@
-"""Command line: `kitameldung check | inspect | demo`. German for people, JSON for IT."""
+"""Command line: `kitameldung check | inspect | refresh | export | demo`. German for people, JSON for IT."""
 
 from __future__ import annotations
 
@@ -61,6 +61,20 @@ def _parser() -> argparse.ArgumentParser:
     common(inspect)
     inspect.set_defaults(run=_inspect)
 
+    refresh = sub.add_parser(
+        "refresh", help="Prüfbericht und „Quote & Bedarf“ in die Arbeitsmappen schreiben oder aktualisieren"
+    )
+    refresh.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    common(refresh)
+    refresh.set_defaults(run=_refresh)
+
+    export = sub.add_parser("export", help="Behördenfassung ohne kitameldung-Blätter schreiben")
+    export.add_argument("datei", type=Path, help="Arbeitsmappe mit kitameldung-Blättern")
+    export.add_argument(
+        "--behoerde", type=Path, required=True, metavar="ZIEL", help="Zieldatei der Behördenfassung (.xlsx)"
+    )
+    export.set_defaults(run=_export)
+
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
     demo.add_argument("ordner", nargs="?", type=Path, default=Path("kitameldung-demo"))
     common(demo)
@@ -69,8 +83,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    config = load_config(args.config)
-    profile = load_profile(args.profil) if args.profil else None
+    config = load_config(getattr(args, "config", None))
+    profile = load_profile(args.profil) if getattr(args, "profil", None) else None
     return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
 
 
@@ -146,6 +160,35 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(describe(meldung, settings.profile))
+    return 0
+
+
+def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.workbook.refresh import FAILED, refresh_file
+
+    files = expand(args.dateien)
+    if not files:
+        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    failed = 0
+    for path in files:
+        outcome = refresh_file(path, settings)
+        mark = "✗" if outcome.status == FAILED else "✓"
+        print(f"{mark} {outcome.message}", file=sys.stderr if outcome.status == FAILED else sys.stdout)
+        failed += outcome.status == FAILED
+    if len(files) > 1:
+        print(f"{len(files)} Dateien: {len(files) - failed} aktualisiert oder unverändert, {failed} nicht verarbeitet.")
+    return EXIT_UNREADABLE if failed else 0
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.workbook.refresh import FAILED, export_behoerde
+
+    outcome = export_behoerde(args.datei, args.behoerde)
+    if outcome.status == FAILED:
+        print(f"kitameldung: {outcome.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(outcome.message)
     return 0
 
 

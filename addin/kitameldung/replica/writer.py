@@ -253,6 +253,10 @@ class _Writer:
 
     def _input(self, row: int, col: int, value: object):
         target = self.cell(row, col, value)
+        if isinstance(value, str) and value.startswith("="):
+            # What Excel stores when someone types '=…: text, marked with a quote prefix.
+            target.data_type = "s"
+            target.quotePrefix = True
         target.fill = YELLOW
         target.protection = Protection(locked=False)
         if isinstance(value, (date, datetime)):
