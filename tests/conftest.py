@@ -37,6 +37,10 @@ class LibreOffice:
         self.profile = profile
 
     def convert(self, source: Path, out_dir: Path, target: str = "xlsx") -> Path:
+        return self.convert_many([source], out_dir, target)[0]
+
+    def convert_many(self, sources: list[Path], out_dir: Path, target: str = "xlsx") -> list[Path]:
+        """One LibreOffice start for many files: each is loaded, recalculated and saved."""
         out_dir.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             [
@@ -48,15 +52,16 @@ class LibreOffice:
                 target,
                 "--outdir",
                 str(out_dir),
-                str(source),
+                *map(str, sources),
             ],
             check=True,
             capture_output=True,
-            timeout=180,
+            timeout=180 + 10 * len(sources),
         )
-        result = out_dir / f"{source.stem}.{target.split(':')[0]}"
-        assert result.exists(), f"LibreOffice produced no {result}"
-        return result
+        results = [out_dir / f"{source.stem}.{target.split(':')[0]}" for source in sources]
+        for result in results:
+            assert result.exists(), f"LibreOffice produced no {result}"
+        return results
 
 
 @pytest.fixture(scope="session")

@@ -57,17 +57,23 @@ def exact_float(value: float | int) -> Fraction:
     return Fraction(repr(float(value))) if isinstance(value, float) else Fraction(value)
 
 
+def factors(group: str, key: KeyRow | None, rules: RuleBook) -> tuple[Fraction, Fraction] | None:
+    """VZÄ per child (short, long) of one age group; None when no key applies on the Stichtag."""
+    care = rules.care
+    if group == "hort":
+        return care.hort_short / care.hort_children, care.hort_long / care.hort_children
+    if key is None:
+        return None
+    divisor = key.krippe if group == "krippe" else key.kindergarten
+    return care.short / divisor, care.long / divisor
+
+
 def soll_betreuung(places: Mapping[str, tuple[float, float]], key: KeyRow, rules: RuleBook) -> Fraction:
     """Σ n_short·f_short + n_long·f_long over the age groups; `places` maps group → (short, long)."""
-    care = rules.care
-    divisors = {"krippe": key.krippe, "kindergarten": key.kindergarten}
     total = Fraction(0)
     for group in AGE_GROUPS:
         short, long = places.get(group, (0, 0))
-        if group == "hort":
-            f_short, f_long = care.hort_short / care.hort_children, care.hort_long / care.hort_children
-        else:
-            f_short, f_long = care.short / divisors[group], care.long / divisors[group]
+        f_short, f_long = factors(group, key, rules)  # type: ignore[misc]
         total += exact_float(short) * f_short + exact_float(long) * f_long
     return total
 

@@ -12,6 +12,7 @@ from datetime import date
 from fractions import Fraction
 
 from kitameldung.evaluation import Staffing
+from kitameldung.evaluation.staffing import exact_float, factors
 from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Person, Value, Zuordnung
 from kitameldung.pipeline import Result
 from kitameldung.sheets import formulas as fx
@@ -331,7 +332,6 @@ class _Builder:
             self.row += 1
         total_row = self.row
         self.sheet.put(total_row, 1, "Summe", "bold")
-        self.sheet.put(total_row, 6, Formula(f"SUM(F{first}:F{total_row - 1})", 0.0), "result")
         self.row += 1
         self.soll_cells = (first, total_row)
         return f"$F${total_row}"
@@ -391,42 +391,25 @@ class _Builder:
         self.row += 2
 
         places = self.meldung.places or {}
+        total = Fraction(0)  # SUM skips the groups without a key, as the formula does
         for group, r_group in self.factor_rows.items():
             if group == "hort":
                 f_short = f"$B${c + 1}/$D${c + 1}"
                 f_long = f"$C${c + 1}/$D${c + 1}"
-                cached = (care.hort_short / care.hort_children, care.hort_long / care.hort_children)
-                cached_f: tuple[Scalar, Scalar] = (float(cached[0]), float(cached[1]))
             else:
                 f_short = f'IF(ISNUMBER({divisor[group]}),$B${c}/{divisor[group]},"{DASH}")'
                 f_long = f'IF(ISNUMBER({divisor[group]}),$C${c}/{divisor[group]},"{DASH}")'
-                n = getattr(applied, group) if applied else None
-                cached_f = (float(care.short / n), float(care.long / n)) if n else (DASH, DASH)
-            self.sheet.put(r_group, 4, Formula(f_short, cached_f[0]), "factor")
-            self.sheet.put(r_group, 5, Formula(f_long, cached_f[1]), "factor")
+            exact = factors(group, applied, self.rules)
             p = places.get(group)
             short, long = (p.short.value or 0, p.long.value or 0) if p else (0, 0)
-            soll: Scalar = (
-                float(short) * cached_f[0] + float(long) * cached_f[1]  # type: ignore[operator]
-                if isinstance(cached_f[0], float)
-                else DASH
-            )
-            self.sheet.put(
-                r_group,
-                6,
-                Formula(
-                    f'IF(ISNUMBER(D{r_group}),B{r_group}*D{r_group}+C{r_group}*E{r_group},"{DASH}")', soll
-                ),
-                "number",
-            )
-        first, total = self.soll_cells
-        total_cached = self.staffing.soll_betreuung_vzae if self.staffing else None
-        self.sheet.put(
-            total,
-            6,
-            Formula(f"SUM(F{first}:F{total - 1})", float(total_cached) if total_cached is not None else 0.0),
-            "result",
-        )
+            soll = exact_float(short) * exact[0] + exact_float(long) * exact[1] if exact else None
+            total += soll or 0
+            self.sheet.put(r_group, 4, Formula(f_short, _num(exact[0] if exact else None)), "factor")
+            self.sheet.put(r_group, 5, Formula(f_long, _num(exact[1] if exact else None)), "factor")
+            formula = f'IF(ISNUMBER(D{r_group}),B{r_group}*D{r_group}+C{r_group}*E{r_group},"{DASH}")'
+            self.sheet.put(r_group, 6, Formula(formula, _num(soll)), "number")
+        first_group, sum_row = self.soll_cells
+        self.sheet.put(sum_row, 6, Formula(f"SUM(F{first_group}:F{sum_row - 1})", float(total)), "result")
         return divisor["krippe"], divisor["kindergarten"]
 
     def leitung_block(self) -> str:
