@@ -49,7 +49,8 @@ def write_fidelity_fixture(path: Path, seed: int = 7) -> Path:
     PILImage.new("RGB", (40, 20), (31, 111, 178)).save(picture, format="PNG")
     sheet.add_image(Image(picture), "J2")
     sheet.conditional_formatting.add(
-        "K22:K105", CellIsRule(operator="greaterThan", formula=["40"], fill=PatternFill("solid", fgColor="FFC7CE"))
+        "K22:K105",
+        CellIsRule(operator="greaterThan", formula=["40"], fill=PatternFill("solid", fgColor="FFC7CE")),
     )
     book.defined_names["Kita_Stichtag"] = DefinedName("Kita_Stichtag", attr_text="Personalmeldung!$D$9")
     sheet.page_setup.orientation = "landscape"
@@ -73,10 +74,14 @@ def write_fidelity_fixture(path: Path, seed: int = 7) -> Path:
     parts[rels_name] = rels.encode("utf-8")
     parts["xl/printerSettings/printerSettings1.bin"] = PRINTER_SETTINGS
     parts["xl/vbaProject.bin"] = vba_project()
-    book_rels = parts["xl/_rels/workbook.xml.rels"].decode("utf-8").replace(
-        "</Relationships>",
-        '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
-        'Target="vbaProject.bin"/></Relationships>',
+    book_rels = (
+        parts["xl/_rels/workbook.xml.rels"]
+        .decode("utf-8")
+        .replace(
+            "</Relationships>",
+            '<Relationship Id="rIdVba" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" '
+            'Target="vbaProject.bin"/></Relationships>',
+        )
     )
     parts["xl/_rels/workbook.xml.rels"] = book_rels.encode("utf-8")
     types = parts["[Content_Types].xml"].decode("utf-8")

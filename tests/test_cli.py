@@ -186,3 +186,42 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
         if doc["ok"]:
             variants.add(doc["form"]["variant"])
     assert variants == {"v2025-84", "v2023-68", "v2023-37"}
+
+
+def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "traeger"
+    folder.mkdir()
+    good = form(name="kita-a.xlsx")
+    good.rename(folder / good.name)
+    (folder / "kaputt.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    (folder / "~$kita-a.xlsx").write_bytes(b"")  # an Excel lock file is no workbook of its own
+    status = main(["refresh", str(folder)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "✓ kita-a.xlsx: „Prüfbericht“ und „Quote & Bedarf“ aktualisiert." not in out  # open in Excel
+    assert "kita-a.xlsx: Die Datei ist gerade in Excel geöffnet" in err
+    assert "kaputt.xlsx: Die Datei ist beschädigt" in err
+    (folder / "~$kita-a.xlsx").unlink()
+    assert main(["refresh", str(folder / "kita-a.xlsx")]) == 0
+    assert "✓ kita-a.xlsx: „Prüfbericht“ und „Quote & Bedarf“ aktualisiert." in capsys.readouterr().out
+    assert main(["refresh", str(folder / "kita-a.xlsx")]) == 0
+    assert "unverändert" in capsys.readouterr().out
+    sheets = openpyxl.load_workbook(folder / "kita-a.xlsx", read_only=True).sheetnames
+    assert sheets[-2:] == ["Prüfbericht", "Quote & Bedarf"]
+
+
+def test_export_behoerde_writes_a_copy_without_our_sheets(form, tmp_path: Path, capsys) -> None:
+    path = form(name="kita.xlsx")
+    main(["refresh", str(path)])
+    target = tmp_path / "abgabe.xlsx"
+    assert main(["export", str(path), "--behoerde", str(target)]) == 0
+    assert (
+        "Behördenfassung abgabe.xlsx geschrieben (2 kitameldung-Blätter entfernt)" in capsys.readouterr().out
+    )
+    assert openpyxl.load_workbook(target, read_only=True).sheetnames == [
+        "Hinweise",
+        "Personalmeldung",
+        "Listen",
+    ]
+    assert main(["export", str(path), "--behoerde", str(tmp_path / "abgabe.pdf")]) == 2
+    assert "Bitte als .xlsx" in capsys.readouterr().err

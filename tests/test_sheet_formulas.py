@@ -65,10 +65,12 @@ def _cases() -> dict[str, Case]:
     cases["zuordnung spellings"] = Case(base, variation=Variation(zuordnung_style="mixed", seed=6))
     cases["name and vorname apart"] = Case(base, "v2023-68", Variation(name_columns=2))
     cases["value below, offsets, blank rows"] = Case(
-        base, variation=Variation(value_below=True, row_offset=2, col_offset=1, blank_rows=True, no_lfd_nr=True)
+        base,
+        variation=Variation(value_below=True, row_offset=2, col_offset=1, blank_rows=True, no_lfd_nr=True),
     )
     cases["other sheet name, extra columns"] = Case(
-        base, variation=Variation(sheet_name="Tabelle1", extra_columns=True, split_captions=True, wording=True)
+        base,
+        variation=Variation(sheet_name="Tabelle1", extra_columns=True, split_captions=True, wording=True),
     )
     for name, plant in STRUCTURAL.items():
         cases[f"mistake {name}"] = Case(plant(base).facility)
@@ -123,7 +125,9 @@ def _same(a: object, b: object) -> bool:
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_every_formula_recalculates_to_its_cached_core_value(refreshed: dict[str, Refreshed], case: str) -> None:
+def test_every_formula_recalculates_to_its_cached_core_value(
+    refreshed: dict[str, Refreshed], case: str
+) -> None:
     item = refreshed[case]
     formulas = openpyxl.load_workbook(item.path)
     cached = openpyxl.load_workbook(item.path, data_only=True)
@@ -136,7 +140,9 @@ def test_every_formula_recalculates_to_its_cached_core_value(refreshed: dict[str
                     checked += 1
                     mine, theirs = cached[sheet][cell.coordinate].value, fresh[sheet][cell.coordinate].value
                     if not _same(mine, theirs):
-                        wrong.append(f"{sheet}!{cell.coordinate}: {mine!r} ≠ LibreOffice {theirs!r} ({cell.value[:80]})")
+                        wrong.append(
+                            f"{sheet}!{cell.coordinate}: {mine!r} ≠ LibreOffice {theirs!r} ({cell.value[:80]})"
+                        )
     assert checked > 100
     assert wrong == []
 
@@ -178,7 +184,9 @@ def core_results(result: Result) -> dict[str, object]:
     if staffing is None:
         expected = dict.fromkeys(expected, "–") | {"stichtag": None, "personen_gezaehlt": 0}
     marks = {True: "erfüllt", False: "nicht erfüllt", None: "nicht berechenbar"}
-    expected["status Personalbemessung"] = marks[staffing.coverage_ok(result.settings.params) if staffing else None]
+    expected["status Personalbemessung"] = marks[
+        staffing.coverage_ok(result.settings.params) if staffing else None
+    ]
     expected["status Fachkraftquote"] = marks[staffing.quota_ok() if staffing else None]
     return {k: "–" if v is None and k != "stichtag" else v for k, v in expected.items()}
 
@@ -194,7 +202,12 @@ def test_live_results_equal_the_core(refreshed: dict[str, Refreshed], case: str)
 
 def test_the_cases_reach_every_outcome(refreshed: dict[str, Refreshed]) -> None:
     """The fixtures are not all alike: the statuses and an unsupported Stichtag all occur."""
-    seen = {v for item in refreshed.values() for k, v in core_results(item.result).items() if k.startswith("status")}
+    seen = {
+        v
+        for item in refreshed.values()
+        for k, v in core_results(item.result).items()
+        if k.startswith("status")
+    }
     assert seen == {"erfüllt", "nicht erfüllt", "nicht berechenbar"}
 
 

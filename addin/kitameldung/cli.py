@@ -177,7 +177,9 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{mark} {outcome.message}", file=sys.stderr if outcome.status == FAILED else sys.stdout)
         failed += outcome.status == FAILED
     if len(files) > 1:
-        print(f"{len(files)} Dateien: {len(files) - failed} aktualisiert oder unverändert, {failed} nicht verarbeitet.")
+        print(
+            f"{len(files)} Dateien: {len(files) - failed} aktualisiert oder unverändert, {failed} nicht verarbeitet."
+        )
     return EXIT_UNREADABLE if failed else 0
 
 

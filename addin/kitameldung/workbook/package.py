@@ -212,7 +212,9 @@ class Package:
         self._drop_calc_chain_for(entry.sheet_id)
 
     def remove_sheet(self, entry: SheetEntry) -> None:
-        """Unregister a sheet and remove its part with everything only it refers to."""
+        """Unregister a sheet and remove its part with everything only it refers to, including
+        the texts only it used in the shared string table (where Excel puts them on saving)."""
+        strings = self.shared_strings_in_use([entry.part] if entry.part else [])
         book = self.text(self.workbook)
         element = find_all(book, "sheet")[entry.index]
         book = splice(book, element.start, element.end, "")
@@ -229,6 +231,9 @@ class Package:
             self._drop_calc_chain_for(entry.sheet_id)
             for part in self._exclusive_tree(entry.part):
                 self._drop_part(part)
+        if strings:
+            remaining = [e.part for e in self.sheets() if e.part]
+            self.blank_shared_strings(strings - self.shared_strings_in_use(remaining))
 
     def _exclusive_tree(self, part: str) -> list[str]:
         """`part`, its relationship part, and the parts reachable only through it."""
@@ -273,6 +278,37 @@ class Package:
                 self.put_text(self.workbook_rels, splice(text, rel.start, rel.end, ""))
                 break
 
+    def part_of_type(self, kind: str) -> str | None:
+        """The workbook-level part with relationship type ending in `kind` ("styles", …)."""
+        rels = self._data.get(self.workbook_rels)
+        for rel in find_all(rels.decode("utf-8"), "Relationship") if rels else []:
+            if rel.attrs.get("Type", "").endswith("/" + kind):
+                part = resolve(self.workbook, rel.attrs.get("Target", ""))
+                return part if part in self._data else None
+        return None
+
+    def shared_strings_in_use(self, parts: list[str]) -> set[int]:
+        used: set[int] = set()
+        for part in parts:
+            data = self._data.get(part)
+            for attrs, index in _SHARED_CELL.findall(data.decode("utf-8") if data else ""):
+                if re.search(r'\bt="s"', attrs):
+                    used.add(int(index))
+        return used
+
+    def blank_shared_strings(self, indices: set[int]) -> None:
+        """Empty these entries of the shared string table, keeping every index valid."""
+        part = self.part_of_type("sharedStrings")
+        if part is None or not indices:
+            return
+        xml = self.text(part)
+        entries = find_all(xml, "si")
+        p = root_prefix(xml)
+        edits: list[Edit] = [
+            (entries[i].start, entries[i].end, f"<{p}si><{p}t/></{p}si>") for i in indices if i < len(entries)
+        ]
+        self.put_text(part, apply_edits(xml, edits))
+
     def cell_styles_in_use(self, parts: list[str]) -> set[int]:
         used: set[int] = set()
         for part in parts:
@@ -280,6 +316,11 @@ class Package:
             if data:
                 used.update(int(s) for s in re.findall(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"', data))
         return used
+
+
+_SHARED_CELL = re.compile(
+    r"<(?:[\w.-]+:)?c\b([^>]*)>(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>(\d+)</", re.DOTALL
+)
 
 
 def _rels_owner(rels_name: str) -> str:

@@ -15,7 +15,7 @@ from kitameldung.form import FormError
 from kitameldung.pipeline import Result, Settings, check_file
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, pruefbericht, quote_bedarf
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
-from kitameldung.workbook.package import Package, SheetEntry, resolve
+from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import EPOCH, worksheet_xml
 from kitameldung.workbook.styles import StylesUnavailable, ensure_styles, remove_styles
 from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
@@ -64,7 +64,7 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
 
 
 def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
-    styles = _styles_part(package)
+    styles = package.part_of_type("styles")
     index: dict[str, int] = {}
     if styles is not None:
         try:
@@ -99,17 +99,6 @@ def _key_by_name(name: str) -> str | None:
     return next((key for key, title in SHEET_NAMES.items() if title == name), None)
 
 
-def _styles_part(package: Package) -> str | None:
-    rels = package.get(package.workbook_rels)
-    if rels is None:
-        return None
-    for rel in find_all(rels.decode("utf-8"), "Relationship"):
-        if rel.attrs.get("Type", "").endswith("/styles"):
-            part = resolve(package.workbook, rel.attrs.get("Target", ""))
-            return part if package.get(part) is not None else None
-    return None
-
-
 def previous_check_time(package: Package) -> datetime | None:
     """The "Geprüft am" of the Prüfbericht kitameldung wrote, if it is there."""
     entry = next((e for e in package.sheets() if e.our_key == pruefbericht.KEY), None)
@@ -119,7 +108,7 @@ def previous_check_time(package: Package) -> datetime | None:
     match = re.search(rf'<c r="{pruefbericht.CHECKED_AT_CELL}"[^>]*><v>([0-9.]+)</v>', data.decode("utf-8"))
     if match is None:
         return None
-    return (EPOCH + timedelta(days=float(match.group(1)))).replace(microsecond=0)
+    return EPOCH + timedelta(seconds=round(float(match.group(1)) * 86400))
 
 
 # ---------------------------------------------------------------------- Behördenfassung
@@ -140,7 +129,7 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
         removed = our_sheets(package)
         for entry in removed:
             package.remove_sheet(next(e for e in package.sheets() if e.rel_id == entry.rel_id))
-        styles = _styles_part(package)
+        styles = package.part_of_type("styles")
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
             package.put_text(styles, remove_styles(package.text(styles), used))
