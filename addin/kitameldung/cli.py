@@ -197,6 +197,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.demo import write_demo
     from kitameldung.render.text import summary
+    from kitameldung.workbook.refresh import WRITTEN, refresh_file
 
     paths = write_demo(args.ordner)
     print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen geschrieben. Prüfung:\n")
@@ -204,7 +205,15 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
     for result in results:
         print(summary(result))
     _print_totals(results)
-    print(f"\nWeiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}")
+    refreshed = sum(refresh_file(r.path, settings).status == WRITTEN for r in results if r.ok)
+    print(
+        f"\nIn {refreshed} Arbeitsmappen die Blätter „Prüfbericht“ und „Quote & Bedarf“ angefügt "
+        "(in Excel öffnen: die Formeln rechnen live weiter)."
+    )
+    print(
+        f"Weiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}  |  "
+        f"kitameldung export {paths[0]} --behoerde abgabe.xlsx"
+    )
     return 0
 
 

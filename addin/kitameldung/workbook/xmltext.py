@@ -86,8 +86,9 @@ Edit = tuple[int, int, str]
 
 
 def apply_edits(xml: str, edits: list[Edit]) -> str:
-    """Several non-overlapping splices, applied from the back so offsets stay valid."""
-    for start, end, replacement in sorted(edits, key=lambda e: e[0], reverse=True):
+    """Several non-overlapping splices, applied from the back so offsets stay valid. An
+    insertion at the start of a replaced range lands before it."""
+    for start, end, replacement in sorted(edits, key=lambda e: (e[0], e[1]), reverse=True):
         xml = splice(xml, start, end, replacement)
     return xml
 
