@@ -100,6 +100,10 @@ class Package:
             raise FormError(f"{name}: Die Arbeitsmappe hat keinen Arbeitsmappen-Teil (xl/workbook.xml).")
         return package
 
+    def copy(self) -> Package:
+        """An independent package sharing the (immutable) part bytes."""
+        return Package(self.path, [(info, self._data[info.filename]) for info in self._infos])
+
     def write(self, target: Path) -> None:
         write_atomic(target, self._write_zip)
 
