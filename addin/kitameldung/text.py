@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _GENDER = [
     # Erzieher*innen, Erzieher:innen, Erzieher_innen, Erzieher/-innen, Erzieher/innen, Erzieher(in)
@@ -23,7 +24,13 @@ _NOISE = re.compile(r"[^0-9a-z§%]+")
 def normalize(text: object) -> str:
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
+    return _normalize(str(text))
+
+
+@lru_cache(maxsize=16384)
+def _normalize(text: str) -> str:
+    """Cached: the same labels and entries recur in every workbook of a batch."""
+    value = unicodedata.normalize("NFKC", text)
     for pattern in _GENDER:
         value = pattern.sub("", value)
     value = value.lower().translate(_UMLAUTS)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,14 @@ class Profile:
     staff_end: Matcher
     staff_required: tuple[str, ...]
     detection: Detection | None = None
+
+    @cached_property
+    def any_staff_caption(self) -> re.Pattern[str]:
+        """One pattern for "could this be a staff column caption at all?": most cells of a
+        sheet are data, and one search rules them out instead of one per column."""
+        parts = [f"(?:{m.include.pattern})" for m in self.staff_columns.values() if m.include]
+        return re.compile("|".join(parts) or "(?!)")
+
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 

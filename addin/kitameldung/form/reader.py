@@ -7,8 +7,10 @@ result is a `Meldung` whose every value remembers its cell.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kitameldung.form.profile import Matcher, Profile, builtin_profiles
@@ -68,6 +70,7 @@ class _Scan:
     sheet: Sheet
     texts: dict[tuple[int, int], str] = field(default_factory=dict)
     merge_end: dict[tuple[int, int], int] = field(default_factory=dict)
+    row_fields: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)  # memo of _row_fields
 
     @classmethod
     def of(cls, sheet: Sheet, cache: dict[str, str]) -> _Scan:
@@ -191,15 +194,27 @@ def _classify(text: str, matchers: dict[str, Matcher], taken: set[str]) -> str |
     return None
 
 
-def _row_fields(scan: _Scan, r: int, matchers: dict[str, Matcher]) -> dict[str, int]:
+def _row_fields(
+    scan: _Scan, r: int, matchers: dict[str, Matcher], candidate: re.Pattern[str] | None = None
+) -> dict[str, int]:
+    key = (r, id(matchers))
+    if key in scan.row_fields:
+        return scan.row_fields[key]
     fields: dict[str, int] = {}
     for c in range(scan.sheet.width):
         text = scan.text(r, c)
-        if text:
-            key = _classify(text, matchers, set(fields))
-            if key:
-                fields[key] = c
+        if text and (candidate is None or _could_be_caption(candidate, text)):
+            found = _classify(text, matchers, set(fields))
+            if found:
+                fields[found] = c
+    scan.row_fields[key] = fields
     return fields
+
+
+@lru_cache(maxsize=65536)
+def _could_be_caption(candidate: re.Pattern[str], text: str) -> bool:
+    """Cached across the files of a batch, where the same entries recur."""
+    return candidate.search(text) is not None
 
 
 def _find_staff(scan: _Scan, profile: Profile) -> _Staff | None:
@@ -207,7 +222,7 @@ def _find_staff(scan: _Scan, profile: Profile) -> _Staff | None:
     best_row, best = -1, dict[str, int]()
     rows_with_text = sorted({r for r, _ in scan.texts})
     for r in rows_with_text:
-        fields = _row_fields(scan, r, matchers)
+        fields = _row_fields(scan, r, matchers, profile.any_staff_caption)
         if ("name" in fields or "vorname" in fields) and len(fields) >= 3 and len(fields) > len(best):
             best_row, best = r, fields
     if best_row < 0:
@@ -268,7 +283,7 @@ def _table_end(scan: _Scan, profile: Profile, columns: dict[str, int], first: in
     for r in range(first, scan.sheet.height):
         if any(profile.staff_end(scan.text(r, c)) for c in range(label_limit + 1)):
             break
-        if len(_row_fields(scan, r, profile.staff_columns)) >= 3:
+        if len(_row_fields(scan, r, profile.staff_columns, profile.any_staff_caption)) >= 3:
             break
         if any(not is_blank(v) for v in scan.sheet.rows[r]):
             last = r

@@ -9,6 +9,7 @@ message that names the file and says what to do.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +38,11 @@ class Sheet:
             return self.rows[row][col]
         return None
 
-    @property
+    @cached_property
     def height(self) -> int:
         return len(self.rows)
 
-    @property
+    @cached_property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
