@@ -64,6 +64,14 @@ class LibreOffice:
         return results
 
 
+@pytest.fixture(autouse=True)
+def private_result_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own result cache: never the user's, never shared between tests."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("KITAMELDUNG_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
     return LibreOffice(tmp_path_factory.mktemp("lo_profile"))

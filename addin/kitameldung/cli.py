@@ -10,7 +10,7 @@ from pathlib import Path
 
 from kitameldung.checks import Severity
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
-from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
+from kitameldung.pipeline import EXIT_FEHLER, EXIT_UNREADABLE, Settings, check_file, overall_exit
 from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
 
@@ -65,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
         "refresh", help="Prüfbericht und „Quote & Bedarf“ in die Arbeitsmappen schreiben oder aktualisieren"
     )
     refresh.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    refresh.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
+    refresh.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
+    refresh.add_argument(
+        "--prozesse", type=int, default=None, help="Anzahl Arbeitsprozesse (Standard: alle Kerne)"
+    )
+    refresh.add_argument(
+        "--uebersicht", type=Path, default=None, help="Pfad der Trägerübersicht (Standard: im ersten Ordner)"
+    )
+    refresh.add_argument("--csv", type=Path, help="Übersicht zusätzlich als CSV (Semikolon) schreiben")
+    refresh.add_argument("--json", type=Path, help="alle Ergebnisse zusätzlich als JSON schreiben")
+    refresh.add_argument("--ohne-cache", action="store_true", help="jede Datei vollständig neu prüfen")
     common(refresh)
     refresh.set_defaults(run=_refresh)
 
@@ -88,21 +99,26 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
 
 
-def expand(paths: Sequence[Path]) -> list[Path]:
-    """Files as given; folders contribute their Excel files (Office lock files `~$…` skipped)."""
+def expand(paths: Sequence[Path], recursive: bool = False) -> list[Path]:
+    """Files as given; folders contribute their Excel files (Office lock files `~$…` and our
+    own provider overview skipped)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.iterdir()
-                    if p.suffix.lower() in EXCEL_SUFFIXES and not p.name.startswith("~$")
-                )
-            )
+            found = path.rglob("*") if recursive else path.iterdir()
+            files.extend(sorted(p for p in found if _is_facility_file(p)))
         else:
             files.append(path)
     return files
+
+
+def _is_facility_file(path: Path) -> bool:
+    return (
+        path.suffix.lower() in EXCEL_SUFFIXES
+        and not path.name.startswith("~$")
+        and path.name != "Traegeruebersicht.xlsx"
+        and path.is_file()
+    )
 
 
 def _shown_severities(args: argparse.Namespace) -> tuple[Severity, ...]:
@@ -164,23 +180,72 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.workbook.refresh import FAILED, refresh_file
+    from kitameldung.batch.overview import OVERVIEW_NAME, write_csv, write_json, write_overview
+    from kitameldung.batch.runner import SKIPPED, refresh_many
+    from kitameldung.workbook.atomic import WriteError
+    from kitameldung.workbook.fingerprint import ResultCache
 
-    files = expand(args.dateien)
+    files = expand(args.dateien, recursive=args.rekursiv)
     if not files:
         print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
         return EXIT_UNREADABLE
-    failed = 0
-    for path in files:
-        outcome = refresh_file(path, settings)
-        mark = "✗" if outcome.status == FAILED else "✓"
-        print(f"{mark} {outcome.message}", file=sys.stderr if outcome.status == FAILED else sys.stdout)
-        failed += outcome.status == FAILED
-    if len(files) > 1:
-        print(
-            f"{len(files)} Dateien: {len(files) - failed} aktualisiert oder unverändert, {failed} nicht verarbeitet."
-        )
-    return EXIT_UNREADABLE if failed else 0
+    cache = None if args.ohne_cache else ResultCache.default()
+    items = _with_progress(
+        files, lambda advance: refresh_many(files, settings, args.prozesse, cache, advance), args.quiet
+    )
+    folder = next((p for p in args.dateien if p.is_dir()), Path.cwd())
+    overview = args.uebersicht or folder / OVERVIEW_NAME
+    try:
+        write_overview(items, overview)
+        if args.csv:
+            write_csv(items, args.csv)
+        if args.json:
+            write_json(items, args.json)
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    counts = {
+        status: sum(1 for i in items if i.status == status)
+        for status in ("aktualisiert", "unverändert", SKIPPED, "fehler")
+    }
+    findings = {
+        s: sum(1 for i in items if i.data for f in i.data["findings"] if f["severity"] == s.value)
+        for s in Severity
+    }
+    print(
+        f"{len(items)} Dateien: {counts['aktualisiert']} aktualisiert, {counts['unverändert']} unverändert, "
+        f"{counts[SKIPPED]} übersprungen, {counts['fehler']} nicht verarbeitet."
+    )
+    print("Befunde: " + ", ".join(f"{n} {s.title}" for s, n in findings.items()) + ".")
+    for status, title in ((SKIPPED, "Übersprungen"), ("fehler", "Nicht verarbeitet")):
+        listed = [i for i in items if i.status == status]
+        if listed:
+            print(f"{title}:")
+            for item in listed:
+                print(f"  {'–' if status == SKIPPED else '✗'} {item.message}")
+    print(f"Trägerübersicht: {overview}")
+    if counts["fehler"]:
+        return EXIT_UNREADABLE
+    return EXIT_FEHLER if findings[Severity.FEHLER] else 0
+
+
+def _with_progress(files: list[Path], run, quiet: bool):  # type: ignore[no-untyped-def]
+    """A progress bar with ETA on a terminal; silent in scripts, logs and with --quiet."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    shown = not quiet and console.is_terminal
+    columns = (
+        TextColumn("Aktualisiere"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("noch"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, disable=not shown, transient=True) as bar:
+        task = bar.add_task("", total=len(files))
+        return run(lambda _item: bar.advance(task))
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:

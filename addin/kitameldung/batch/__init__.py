@@ -1,0 +1,1 @@
+"""Many facility workbooks at once: parallel refresh, a result cache, the provider overview."""

@@ -1,0 +1,283 @@
+"""The provider overview `Traegeruebersicht.xlsx` (a new file: openpyxl is fine here), and the
+same table as CSV and JSON for IT. One row per facility, every finding of every file, and the
+files that could not be processed, each with its German reason."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from kitameldung.batch.runner import BatchItem
+from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.refresh import FAILED
+
+OVERVIEW_NAME = "Traegeruebersicht.xlsx"
+COLUMNS = [
+    ("Einrichtung", 34),
+    ("Datei", 30),
+    ("Stichtag", 12),
+    ("Soll (VZÄ)", 11),
+    ("Ist (VZÄ)", 11),
+    ("Deckungsgrad", 13),
+    ("Fachkraftquote", 14),
+    ("Mindestquote", 13),
+    ("Fehler", 8),
+    ("Warnungen", 11),
+    ("Hinweise", 10),
+    ("Personalbemessung", 18),
+    ("Fachkraftquote erfüllt", 20),
+]
+RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
+BOLD = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
+
+
+def facility_rows(items: list[BatchItem]) -> list[dict[str, Any]]:
+    """One plain row per readable facility: the table behind the sheet, the CSV and the JSON."""
+    rows = []
+    for item in items:
+        data = item.data
+        if not data or not data.get("ok"):
+            continue
+        staffing = data.get("staffing") or {}
+        counts = {
+            s: sum(1 for f in data["findings"] if f["severity"] == s)
+            for s in ("fehler", "warnung", "hinweis")
+        }
+        facility = data.get("facility") or {}
+        rows.append(
+            {
+                "einrichtung": facility.get("einrichtung") or item.name,
+                "datei": item.path,
+                "stichtag": facility.get("stichtag"),
+                "soll_betreuung_vzae": staffing.get("soll_betreuung_vzae"),
+                "ist_betreuung_vzae": staffing.get("ist_betreuung_vzae"),
+                "deckungsgrad": staffing.get("deckungsgrad"),
+                "fachkraftquote": staffing.get("fachkraftquote"),
+                "fachkraftquote_min": staffing.get("fachkraftquote_min"),
+                "fehler": counts["fehler"],
+                "warnungen": counts["warnung"],
+                "hinweise": counts["hinweis"],
+                "status": item.status,
+                "findings": data["findings"],
+            }
+        )
+    return rows
+
+
+def write_overview(items: list[BatchItem], target: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Übersicht"
+    rows = facility_rows(items)
+    _facilities(sheet, rows, target.parent)
+    if rows:
+        _chart(book, sheet, len(rows))
+    _findings(book.create_sheet("Befunde"), rows, target.parent)
+    _failures(book.create_sheet("Nicht verarbeitet"), items)
+    write_atomic(target, lambda out: book.save(out))
+
+
+def _link(path: str, folder: Path) -> str:
+    try:
+        return os.path.relpath(path, folder)
+    except ValueError:  # another drive on Windows
+        return path
+
+
+def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
+    for col, (title, width) in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(1, col, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    for r, row in enumerate(rows, start=2):
+        sheet.cell(r, 1, row["einrichtung"]).data_type = "s"
+        link = sheet.cell(r, 2, Path(row["datei"]).name)
+        link.hyperlink = _link(row["datei"], folder)
+        link.font = Font(color="0563C1", underline="single")
+        if row["stichtag"]:
+            sheet.cell(r, 3, date.fromisoformat(row["stichtag"])).number_format = "DD.MM.YYYY"
+        for col, key, fmt in (
+            (4, "soll_betreuung_vzae", "0.00"),
+            (5, "ist_betreuung_vzae", "0.00"),
+            (6, "deckungsgrad", "0.0%"),
+            (7, "fachkraftquote", "0.0%"),
+            (8, "fachkraftquote_min", "0.0%"),
+        ):
+            if row[key] is not None:
+                sheet.cell(r, col, row[key]).number_format = fmt
+        for col, key in ((9, "fehler"), (10, "warnungen"), (11, "hinweise")):
+            sheet.cell(r, col, row[key])
+        # Live verdicts: they follow if someone corrects a number in this overview.
+        sheet.cell(
+            r, 12, f'=IF(ISNUMBER(F{r}),IF(F{r}>=1-1E-9,"erfüllt","nicht erfüllt"),"nicht berechenbar")'
+        )
+        sheet.cell(
+            r,
+            13,
+            f'=IF(AND(ISNUMBER(G{r}),ISNUMBER(H{r})),IF(G{r}>=H{r}-1E-9,"erfüllt","nicht erfüllt"),"nicht berechenbar")',
+        )
+    last = len(rows) + 1
+    total = last + 2
+    sheet.cell(total, 1, "Summe / Träger").font = BOLD
+    if rows:
+        sheet.cell(total, 2, f"=COUNTA(B2:B{last})")
+        sheet.cell(total, 4, f"=SUM(D2:D{last})").number_format = "0.00"
+        sheet.cell(total, 5, f"=SUM(E2:E{last})").number_format = "0.00"
+        sheet.cell(total, 6, f'=IF(D{total}>0,E{total}/D{total},"–")').number_format = "0.0%"
+        for col in (9, 10, 11):
+            letter = get_column_letter(col)
+            sheet.cell(total, col, f"=SUM({letter}2:{letter}{last})")
+        sheet.cell(total, 12, f'=COUNTIF(L2:L{last},"nicht erfüllt")&" nicht erfüllt"')
+        sheet.cell(total, 13, f'=COUNTIF(M2:M{last},"nicht erfüllt")&" nicht erfüllt"')
+        _traffic_lights(sheet, last)
+
+
+def _traffic_lights(sheet: Any, last: int) -> None:
+    def fill(color: str) -> PatternFill:
+        return PatternFill("solid", fgColor=color, bgColor=color)
+
+    coverage, quota = f"F2:F{last}", f"G2:G{last}"
+    sheet.conditional_formatting.add(
+        coverage, CellIsRule(operator="lessThan", formula=["1-1E-9"], fill=fill(RED))
+    )
+    sheet.conditional_formatting.add(
+        coverage, CellIsRule(operator="lessThan", formula=["1.05"], fill=fill(YELLOW))
+    )
+    sheet.conditional_formatting.add(
+        coverage, CellIsRule(operator="greaterThanOrEqual", formula=["1.05"], fill=fill(GREEN))
+    )
+    sheet.conditional_formatting.add(
+        quota, CellIsRule(operator="lessThan", formula=["$H2-1E-9"], fill=fill(RED))
+    )
+    sheet.conditional_formatting.add(
+        quota, CellIsRule(operator="lessThan", formula=["$H2+0.05"], fill=fill(YELLOW))
+    )
+    sheet.conditional_formatting.add(
+        quota, CellIsRule(operator="greaterThanOrEqual", formula=["$H2+0.05"], fill=fill(GREEN))
+    )
+    errors = f"I2:I{last}"
+    sheet.conditional_formatting.add(
+        errors, CellIsRule(operator="greaterThan", formula=["0"], fill=fill(RED))
+    )
+
+
+def _chart(book: Workbook, sheet: Any, count: int) -> None:
+    """Fachkraftquote per facility as bars, the minimum as a line across."""
+    bars = BarChart()
+    bars.type = "col"
+    bars.title = "Fachkraftquote je Einrichtung (Linie: Mindestquote)"
+    bars.y_axis.title = "Fachkraftquote"
+    bars.y_axis.numFmt = "0%"
+    bars.y_axis.scaling.min = 0
+    bars.y_axis.scaling.max = 1
+    bars.add_data(Reference(sheet, min_col=7, min_row=1, max_row=count + 1), titles_from_data=True)
+    bars.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=count + 1))
+    line = LineChart()
+    line.add_data(Reference(sheet, min_col=8, min_row=1, max_row=count + 1), titles_from_data=True)
+    bars += line
+    bars.height, bars.width = 9, max(16, count * 0.6)
+    book.create_sheet("Diagramm").add_chart(bars, "A1")
+
+
+def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
+    titles = ["Einrichtung", "Datei", "Schwere", "Regel", "Zelle", "Befund", "Rechtsgrundlage"]
+    for col, (title, width) in enumerate(zip(titles, (30, 28, 10, 22, 10, 80, 36)), start=1):
+        cell = sheet.cell(1, col, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    fills = {"fehler": RED, "warnung": YELLOW, "hinweis": "DDEBF7"}
+    r = 2
+    for row in rows:
+        target = _link(row["datei"], folder)
+        for finding in row["findings"]:
+            sheet.cell(r, 1, row["einrichtung"]).data_type = "s"
+            sheet.cell(r, 2, Path(row["datei"]).name).hyperlink = target
+            severity = sheet.cell(r, 3, finding["severity"])
+            severity.fill = PatternFill("solid", fgColor=fills[finding["severity"]])
+            sheet.cell(r, 4, finding["rule"])
+            if finding["cell"]:
+                where = sheet.cell(r, 5, finding["cell"])
+                where.hyperlink = f"{target}#'{finding['sheet']}'!{finding['cell']}"
+                where.font = Font(color="0563C1", underline="single")
+            message = sheet.cell(r, 6, finding["message"])
+            message.data_type = "s"
+            message.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.cell(r, 7, finding["reference"])
+            r += 1
+    if r == 2:
+        sheet.cell(2, 1, "Keine Befunde.")
+
+
+def _failures(sheet: Any, items: list[BatchItem]) -> None:
+    sheet.cell(1, 1, "Datei").font = BOLD
+    sheet.cell(1, 2, "Grund").font = BOLD
+    sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 36, 120
+    r = 2
+    for item in items:
+        if item.status == FAILED or item.data is None:
+            sheet.cell(r, 1, item.name)
+            sheet.cell(r, 2, item.message).data_type = "s"
+            r += 1
+
+
+def write_csv(items: list[BatchItem], target: Path) -> None:
+    """Semicolon and decimal comma: opens as a table in German Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    keys = [
+        "einrichtung",
+        "datei",
+        "stichtag",
+        "soll_betreuung_vzae",
+        "ist_betreuung_vzae",
+        "deckungsgrad",
+        "fachkraftquote",
+        "fachkraftquote_min",
+        "fehler",
+        "warnungen",
+        "hinweise",
+        "status",
+    ]
+    writer.writerow(keys)
+    for row in facility_rows(items):
+        writer.writerow(
+            [str(row[k]).replace(".", ",") if isinstance(row[k], float) else row[k] for k in keys]
+        )
+    for item in items:
+        if item.status == FAILED or item.data is None:
+            writer.writerow(
+                [None, item.path, None, None, None, None, None, None, None, None, None, item.message]
+            )
+    _write_text(target, "\ufeff" + buffer.getvalue())
+
+
+def write_json(items: list[BatchItem], target: Path) -> None:
+    documents = [
+        {"path": item.path, "status": item.status, "message": item.message, "result": item.data}
+        for item in items
+    ]
+    _write_text(target, json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_text(target: Path, text: str) -> None:
+    data = text.encode("utf-8")
+
+    def write(out: BinaryIO) -> None:
+        out.write(data)
+
+    write_atomic(target, write)

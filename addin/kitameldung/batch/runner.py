@@ -1,0 +1,117 @@
+"""Refreshing a whole folder: worker processes, each file isolated, a progress bar, a summary.
+
+Workers return plain data (status, message, the JSON result), never live objects, so the main
+process only collects; one bad file becomes one line in the summary and the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kitameldung.pipeline import Settings
+from kitameldung.render.json_out import result_json
+from kitameldung.workbook.atomic import lock_file
+from kitameldung.workbook.fingerprint import ResultCache, settings_key
+from kitameldung.workbook.refresh import FAILED, UNCHANGED, refresh_file
+
+SKIPPED = "übersprungen"
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    path: str
+    status: str  # aktualisiert | unverändert | übersprungen | fehler
+    message: str
+    data: dict[str, Any] | None  # result_json of the file, when it could be read
+    peak_rss_mb: float = 0.0
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+
+@dataclass(frozen=True)
+class _Job:
+    settings: Settings
+    key: str
+    cache: Path | None
+
+
+def _peak_rss_mb() -> float:
+    try:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 1024 if sys.platform != "darwin" else peak / 2**20
+    except (ImportError, OSError):  # Windows has no resource module
+        return 0.0
+
+
+_JOB: _Job | None = None
+
+
+def _init(job: _Job) -> None:
+    global _JOB
+    _JOB = job
+
+
+def _refresh_one(path: str) -> BatchItem:
+    job = _JOB
+    assert job is not None
+    file = Path(path)
+    try:
+        if lock_file(file) is not None:
+            return BatchItem(
+                path, SKIPPED, f"{file.name}: in Excel geöffnet – nicht aktualisiert.", None, _peak_rss_mb()
+            )
+        cache = ResultCache(job.cache) if job.cache else None
+        if cache is not None and (hit := cache.lookup(file, job.key)) is not None:
+            return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())
+        outcome = refresh_file(file, job.settings)
+        data = result_json(outcome.result) if outcome.result is not None else None
+        if cache is not None and data is not None and outcome.status != FAILED:
+            cache.store(file, job.key, data)
+        return BatchItem(path, outcome.status, outcome.message, data, _peak_rss_mb())
+    except Exception as err:  # one file must never stop the run
+        return BatchItem(
+            path,
+            FAILED,
+            f"{file.name}: unerwarteter Fehler ({type(err).__name__}: {err}). Bitte melden.",
+            None,
+        )
+
+
+def refresh_many(
+    files: list[Path],
+    settings: Settings,
+    workers: int | None = None,
+    cache: ResultCache | None = None,
+    progress: Callable[[BatchItem], None] | None = None,
+) -> list[BatchItem]:
+    """Refresh `files` in parallel; results in the order of `files`."""
+    job = _Job(settings, settings_key(settings), cache.folder if cache else None)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
+    names = [str(f) for f in files]
+    items: list[BatchItem] = []
+    if workers == 1:
+        _init(job)
+        results: Iterable[BatchItem] = map(_refresh_one, names)
+        for item in results:
+            items.append(item)
+            if progress:
+                progress(item)
+        return items
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,)) as pool:
+        for item in pool.map(
+            _refresh_one, names, chunksize=max(1, min(16, len(names) // (workers * 8) or 1))
+        ):
+            items.append(item)
+            if progress:
+                progress(item)
+    return items
