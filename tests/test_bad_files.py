@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from badfiles import _encrypted, _not_a_form
 
 from kitameldung.cli import main
+
+from badfiles import _encrypted, _not_a_form
 
 
 @pytest.fixture

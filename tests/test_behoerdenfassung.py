@@ -8,12 +8,13 @@ from datetime import datetime
 from pathlib import Path
 
 import openpyxl
-from fidelity import write_fidelity_fixture
 
 from kitameldung.pipeline import Settings
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.workbook.refresh import FAILED, WRITTEN, export_behoerde, refresh_file
+
+from fidelity import write_fidelity_fixture
 
 
 def parts(path: Path) -> list[tuple[str, bytes]]:

@@ -180,7 +180,10 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
     assert len(files) >= 12
     assert "nicht lesbar" in out and "NICHT erfüllt" in out
     assert "In 12 Arbeitsmappen die Blätter „Prüfbericht“ und „Quote & Bedarf“ angefügt" in out
-    assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-2:] == ["Prüfbericht", "Quote & Bedarf"]
+    assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-2:] == [
+        "Prüfbericht",
+        "Quote & Bedarf",
+    ]
     variants = set()
     for path in files:
         main(["check", "--json", str(path)])

@@ -18,7 +18,7 @@ PREFIXED_STYLES = (
     '<x:fonts count="1"><x:font><x:sz val="11"/><x:name val="Arial"/></x:font></x:fonts>'
     '<x:fills count="2"><x:fill><x:patternFill patternType="none"/></x:fill>'
     '<x:fill><x:patternFill patternType="gray125"/></x:fill></x:fills>'
-    "<x:borders count=\"1\"><x:border><x:left/><x:right/><x:top/><x:bottom/><x:diagonal/></x:border></x:borders>"
+    '<x:borders count="1"><x:border><x:left/><x:right/><x:top/><x:bottom/><x:diagonal/></x:border></x:borders>'
     '<x:cellXfs count="1"><x:xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></x:cellXfs>'
     "</x:styleSheet>"
 )
@@ -78,7 +78,9 @@ EXCEL_APP = (
 
 
 def test_our_tab_names_leave_excels_list_of_titles(tmp_path: Path) -> None:
-    listed = EXCEL_APP.format(count=4, ours="<vt:lpstr>Prüfbericht</vt:lpstr><vt:lpstr>Quote &amp; Bedarf</vt:lpstr>")
+    listed = EXCEL_APP.format(
+        count=4, ours="<vt:lpstr>Prüfbericht</vt:lpstr><vt:lpstr>Quote &amp; Bedarf</vt:lpstr>"
+    )
     package = _package(tmp_path, {"docProps/app.xml": listed, "xl/workbook.xml": "<workbook/>"})
     _forget_titles(package, ["Prüfbericht", "Quote & Bedarf"])
     assert package.text("docProps/app.xml") == EXCEL_APP.format(count=2, ours="")

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from fidelity import FEATURES, write_fidelity_fixture
 
 from kitameldung.pipeline import Settings
 from kitameldung.replica import Variation, make_facility
 from kitameldung.rules import Parameters
 from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN, refresh_file
 from kitameldung.workbook.styles import ensure_styles, remove_styles
+
+from fidelity import FEATURES, write_fidelity_fixture
 
 REGISTRY = {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/app.xml"}
 STYLES = "xl/styles.xml"
