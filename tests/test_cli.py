@@ -199,20 +199,21 @@ def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: 
     good = form(name="kita-a.xlsx")
     good.rename(folder / good.name)
     (folder / "kaputt.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
-    (folder / "~$kita-a.xlsx").write_bytes(b"")  # an Excel lock file is no workbook of its own
-    status = main(["refresh", str(folder)])
-    out, err = capsys.readouterr()
+    (folder / "~$kita-a.xlsx").write_bytes(b"")  # open in Excel; the lock file is no workbook itself
+    status = main(["refresh", str(folder), "--quiet"])
+    out = capsys.readouterr().out
     assert status == 2
-    assert "✓ kita-a.xlsx: „Prüfbericht“ und „Quote & Bedarf“ aktualisiert." not in out  # open in Excel
-    assert "kita-a.xlsx: Die Datei ist gerade in Excel geöffnet" in err
-    assert "kaputt.xlsx: Die Datei ist beschädigt" in err
+    assert "2 Dateien: 0 aktualisiert, 0 unverändert, 1 übersprungen, 1 nicht verarbeitet." in out
+    assert "– kita-a.xlsx: in Excel geöffnet – nicht aktualisiert." in out
+    assert "✗ kaputt.xlsx: Die Datei ist beschädigt" in out
     (folder / "~$kita-a.xlsx").unlink()
-    assert main(["refresh", str(folder / "kita-a.xlsx")]) == 0
-    assert "✓ kita-a.xlsx: „Prüfbericht“ und „Quote & Bedarf“ aktualisiert." in capsys.readouterr().out
-    assert main(["refresh", str(folder / "kita-a.xlsx")]) == 0
-    assert "unverändert" in capsys.readouterr().out
+    assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
+    assert "1 Dateien: 1 aktualisiert" in capsys.readouterr().out
+    assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
+    assert "1 Dateien: 0 aktualisiert, 1 unverändert" in capsys.readouterr().out
     sheets = openpyxl.load_workbook(folder / "kita-a.xlsx", read_only=True).sheetnames
     assert sheets[-2:] == ["Prüfbericht", "Quote & Bedarf"]
+    assert (folder / "Traegeruebersicht.xlsx").exists()
 
 
 def test_export_behoerde_writes_a_copy_without_our_sheets(form, tmp_path: Path, capsys) -> None:
