@@ -14,3 +14,14 @@ def test_bench_check_runs_and_prints_its_figures(monkeypatch: pytest.MonkeyPatch
     bench_check.main()
     out = capsys.readouterr().out
     assert "Median" in out and "84 Personen" in out
+
+
+def test_bench_refresh_runs_and_prints_its_figures(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from benchmarks import bench_refresh
+
+    args = ["bench_refresh.py", "--files", "6", "--distinct", "3", "--openpyxl", "2", "--workers", "2"]
+    monkeypatch.setattr(sys, "argv", args)
+    bench_refresh.main()
+    out = capsys.readouterr().out
+    assert "erster Lauf" in out and "zweiter Lauf" in out and "schneller als openpyxl" in out
+    assert "Spitzenspeicher je Prozess" in out

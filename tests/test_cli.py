@@ -208,9 +208,9 @@ def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: 
     assert "✗ kaputt.xlsx: Die Datei ist beschädigt" in out
     (folder / "~$kita-a.xlsx").unlink()
     assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
-    assert "1 Dateien: 1 aktualisiert" in capsys.readouterr().out
+    assert "1 Datei: 1 aktualisiert" in capsys.readouterr().out
     assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
-    assert "1 Dateien: 0 aktualisiert, 1 unverändert" in capsys.readouterr().out
+    assert "1 Datei: 0 aktualisiert, 1 unverändert" in capsys.readouterr().out
     sheets = openpyxl.load_workbook(folder / "kita-a.xlsx", read_only=True).sheetnames
     assert sheets[-2:] == ["Prüfbericht", "Quote & Bedarf"]
     assert (folder / "Traegeruebersicht.xlsx").exists()

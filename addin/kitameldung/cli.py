@@ -213,7 +213,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
         for s in Severity
     }
     print(
-        f"{len(items)} Dateien: {counts['aktualisiert']} aktualisiert, {counts['unverändert']} unverändert, "
+        f"{len(items)} {'Datei' if len(items) == 1 else 'Dateien'}: {counts['aktualisiert']} aktualisiert, {counts['unverändert']} unverändert, "
         f"{counts[SKIPPED]} übersprungen, {counts['fehler']} nicht verarbeitet."
     )
     print("Befunde: " + ", ".join(f"{n} {s.title}" for s, n in findings.items()) + ".")

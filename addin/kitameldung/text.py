@@ -39,6 +39,7 @@ def _normalize(text: str) -> str:
     return _NOISE.sub(" ", value).strip()
 
 
+@lru_cache(maxsize=1024)
 def column_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
     letters = ""
@@ -49,6 +50,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=65536)
 def a1(row: int, col: int) -> str:
     """0-based row and column → A1 address."""
     return f"{column_letter(col)}{row + 1}"

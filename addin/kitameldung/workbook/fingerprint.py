@@ -40,8 +40,8 @@ def is_ours(name: str) -> bool:
     return name.rsplit("/", 1)[-1].startswith(OUR_PREFIX)
 
 
-def fingerprint(archive: zipfile.ZipFile, key: str) -> str:
-    digest = hashlib.sha256(key.encode())
+def fingerprint(archive: zipfile.ZipFile, key: str, path: Path) -> str:
+    digest = hashlib.sha256(f"{key}\0{path.resolve()}".encode())
     for info in sorted(archive.infolist(), key=lambda i: i.filename):
         if info.filename in REGISTRY or is_ours(info.filename):
             continue
@@ -77,7 +77,7 @@ class ResultCache:
         """The cached result if `path` holds exactly what our last refresh left there."""
         try:
             with zipfile.ZipFile(path) as archive:
-                key = fingerprint(archive, settings)
+                key = fingerprint(archive, settings, path)
                 crcs = our_crcs(archive)
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError, zipfile.BadZipFile, EOFError):
@@ -90,7 +90,7 @@ class ResultCache:
     def store(self, path: Path, settings: str, result: dict[str, Any]) -> None:
         with contextlib.suppress(OSError, ValueError, zipfile.BadZipFile, EOFError):
             with zipfile.ZipFile(path) as archive:
-                key = fingerprint(archive, settings)
+                key = fingerprint(archive, settings, path)
                 entry = {"ours": our_crcs(archive), "result": result}
             target = self._path(key)
             target.parent.mkdir(parents=True, exist_ok=True)
