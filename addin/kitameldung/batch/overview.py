@@ -150,25 +150,16 @@ def _traffic_lights(sheet: Any, last: int) -> None:
     def fill(color: str) -> PatternFill:
         return PatternFill("solid", fgColor=color, bgColor=color)
 
-    coverage, quota = f"F2:F{last}", f"G2:G{last}"
-    sheet.conditional_formatting.add(
-        coverage, CellIsRule(operator="lessThan", formula=["1-1E-9"], fill=fill(RED))
-    )
-    sheet.conditional_formatting.add(
-        coverage, CellIsRule(operator="lessThan", formula=["1.05"], fill=fill(YELLOW))
-    )
-    sheet.conditional_formatting.add(
-        coverage, CellIsRule(operator="greaterThanOrEqual", formula=["1.05"], fill=fill(GREEN))
-    )
-    sheet.conditional_formatting.add(
-        quota, CellIsRule(operator="lessThan", formula=["$H2-1E-9"], fill=fill(RED))
-    )
-    sheet.conditional_formatting.add(
-        quota, CellIsRule(operator="lessThan", formula=["$H2+0.05"], fill=fill(YELLOW))
-    )
-    sheet.conditional_formatting.add(
-        quota, CellIsRule(operator="greaterThanOrEqual", formula=["$H2+0.05"], fill=fill(GREEN))
-    )
+    # Red below the minimum, yellow within 5 points above it, green beyond.
+    for cells, minimum in ((f"F2:F{last}", "1"), (f"G2:G{last}", "$H2")):
+        for operator, formula, color in (
+            ("lessThan", f"{minimum}-1E-9", RED),
+            ("lessThan", f"{minimum}+0.05", YELLOW),
+            ("greaterThanOrEqual", f"{minimum}+0.05", GREEN),
+        ):
+            sheet.conditional_formatting.add(
+                cells, CellIsRule(operator=operator, formula=[formula], fill=fill(color))
+            )
     errors = f"I2:I{last}"
     sheet.conditional_formatting.add(
         errors, CellIsRule(operator="greaterThan", formula=["0"], fill=fill(RED))
