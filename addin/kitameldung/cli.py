@@ -193,7 +193,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     items = _with_progress(
         files, lambda advance: refresh_many(files, settings, args.prozesse, cache, advance), args.quiet
     )
-    folder = next((p for p in args.dateien if p.is_dir()), Path.cwd())
+    folder = next((p for p in args.dateien if p.is_dir()), files[0].parent)
     overview = args.uebersicht or folder / OVERVIEW_NAME
     try:
         write_overview(items, overview)
