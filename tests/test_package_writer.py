@@ -4,6 +4,7 @@ open and old-format files are refused, and texts from the form never become form
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -18,7 +19,8 @@ import pytest
 from kitameldung.pipeline import Settings
 from kitameldung.replica import Variation, make_facility
 from kitameldung.rules import Parameters
-from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN, refresh_file
+from kitameldung.workbook.package import Package
+from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN, previous_check_time, refresh_file
 from kitameldung.workbook.styles import ensure_styles, remove_styles
 
 from fidelity import FEATURES, write_fidelity_fixture
@@ -92,15 +94,29 @@ def test_refresh_of_an_unchanged_workbook_does_not_rewrite_it(form) -> None:
     assert path.stat().st_mtime_ns == stat.st_mtime_ns
 
 
-def test_a_changed_form_is_rewritten_with_a_new_check_time(form, tmp_path: Path) -> None:
+def _set_form_number(path: Path, cell: str, value: float) -> None:
+    """Someone changes one number in the form and saves: only the form's sheet part changes."""
+    entries = list(parts(path).items())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            if name == "xl/worksheets/sheet2.xml":
+                data, count = re.subn(
+                    rf'(<c r="{cell}"[^>]*>)<v>[^<]*</v>'.encode(),
+                    rb"\g<1><v>%s</v>" % str(value).encode(),
+                    data,
+                )
+                assert count == 1
+            archive.writestr(name, data)
+
+
+def test_a_changed_form_is_rewritten_with_a_new_check_time(form) -> None:
     path = form(name="kita.xlsx")
-    refresh(path)
-    facility = make_facility(1)
-    facility.staff[0].paed_stunden = 10.0
-    changed = form(facility, name="kita.xlsx")  # the same file, one entry different
-    assert changed == path
-    refresh(path)  # first refresh of the new content
-    assert refresh(path, minute=5) == UNCHANGED
+    assert refresh(path) == WRITTEN
+    assert previous_check_time(Package.read(path)) == datetime(2026, 11, 22, 10, 0)
+    _set_form_number(path, "K22", 3.0)  # päd. Stunden of the first person
+    assert refresh(path, minute=5) == WRITTEN
+    assert previous_check_time(Package.read(path)) == datetime(2026, 11, 22, 10, 5)
+    assert refresh(path, minute=9) == UNCHANGED
 
 
 def test_a_workbook_open_in_excel_is_refused(form) -> None:

@@ -42,9 +42,3 @@ def nested_if(conditions: list[tuple[str, str]], otherwise: str) -> str:
     for condition, value in reversed(conditions):
         formula = f"IF({condition},{value},{formula})"
     return formula
-
-
-def literal(value: float) -> str:
-    """A number as formula text ("0.0625"), never in exponent notation."""
-    text = f"{value:.15f}".rstrip("0").rstrip(".")
-    return text or "0"

@@ -82,7 +82,7 @@ class ResultCache:
             entry = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError, zipfile.BadZipFile, EOFError):
             return None
-        if not crcs or entry.get("ours") != {k: v for k, v in crcs.items()}:
+        if not crcs or entry.get("ours") != crcs:
             return None
         result = entry.get("result")
         return result if isinstance(result, dict) else None

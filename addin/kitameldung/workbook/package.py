@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kitameldung.form.workbook import FormError, file_kind
-from kitameldung.workbook.atomic import WriteError, write_atomic
+from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.xmltext import (
     Edit,
-    Element,
     apply_edits,
     attr,
     find_all,
@@ -375,6 +374,3 @@ def _renumber_after_removal(book: str, index: int) -> str:
                 tag = set_attribute(tag, attribute, str(int(value) - 1) if int(value) > index else "0")
         edits.append((view.start, view.start + len(start_tag(view)), tag))
     return apply_edits(book, edits)
-
-
-__all__ = ["Element", "Package", "SheetEntry", "WriteError"]
