@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+
+EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (as counted since 1 March 1900)
 
 
 def add_months(day: date, months: int) -> date:

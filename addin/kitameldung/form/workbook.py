@@ -131,3 +131,19 @@ def open_sheets(path: Path) -> list[Sheet]:
 def _short(err: BaseException) -> str:
     text = str(err).splitlines()[0] if str(err) else type(err).__name__
     return text[:120]
+
+
+def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:
+    """One sheet's cached values (our own sheets, read back before a refresh); None if absent."""
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        if name not in book.sheet_names:
+            return None
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        book.close()
+        return rows
+    except Exception as err:
+        raise FormError(
+            f"{path.name}: Das Blatt „{name}“ kann nicht gelesen werden ({_short(err)}). Die Datei "
+            "wurde nicht verändert; bitte in Excel öffnen und erneut speichern."
+        ) from err

@@ -24,6 +24,9 @@ TITLES = {
     "qualifizierung_jahre": "Frist Qualifizierung § 12 (Jahre)",
     "max_wochenstunden": "Höchstarbeitszeit (Std./Woche)",
     "mindestalter": "Mindestalter (Jahre)",
+    "gespraech_monate": "Jahresgespräch alle (Monate)",
+    "erstgespraech_monate": "Erstes Gespräch nach Beginn (Monate)",
+    "einladung_tage": "Einladung vor dem Gespräch (Tage)",
 }
 
 
@@ -43,6 +46,9 @@ class Parameters:
     qualifizierung_jahre: int = 2
     max_wochenstunden: float = 48.0
     mindestalter: int = 18
+    gespraech_monate: int = 12  # annual staff talk, Qualitätshandbuch 6.7
+    erstgespraech_monate: int = 6  # first talk of a new colleague
+    einladung_tage: int = 14  # date and topics "in good time" before the talk
 
     def as_json(self) -> dict[str, Any]:
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items()}

@@ -7,6 +7,8 @@ from kitameldung.sheets.spec import Cell, Formula, Link, SheetSpec
 SHEET_NAMES = {
     "pruefbericht": "Prüfbericht",
     "quote": "Quote & Bedarf",
+    "gespraechsplanung": "Gesprächsplanung",
+    "leitfaden": "Leitfaden Jahresgespräche",
 }
 
 __all__ = ["SHEET_NAMES", "Cell", "Formula", "Link", "SheetSpec"]

@@ -41,6 +41,25 @@ class Cell:
     link: Link | None = None
 
 
+@dataclass(frozen=True)
+class Validation:
+    """Excel's data validation on a range: a dropdown of `options`, or (without options) a date."""
+
+    sqref: str  # "O20:O60"
+    options: tuple[str, ...] = ()
+    prompt: str = ""
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A conditional format: `formula` (relative to the range's top-left cell) true → `color`,
+    one of the conditional formats of `workbook.styles.DXFS`."""
+
+    sqref: str
+    formula: str
+    color: str
+
+
 @dataclass
 class SheetSpec:
     """One of our sheets. Rows and columns are 1-based, as people count them in Excel."""
@@ -52,6 +71,9 @@ class SheetSpec:
     merges: list[str] = field(default_factory=list)
     freeze_below: int | None = None  # rows above this one stay visible when scrolling
     tab_color: str | None = None  # RGB hex, e.g. "1F6FB2"
+    validations: list[Validation] = field(default_factory=list)
+    highlights: list[Highlight] = field(default_factory=list)
+    print_header: str | None = None  # text in the middle of every printed page's header
 
     def put(
         self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None

@@ -11,13 +11,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kitameldung.dates import EPOCH
 from kitameldung.form import FormError
+from kitameldung.form.workbook import read_sheet
 from kitameldung.pipeline import Result, Settings, check_file
-from kitameldung.sheets import SHEET_NAMES, SheetSpec, pruefbericht, quote_bedarf
+from kitameldung.planning import Plan, merge
+from kitameldung.planning.leitfaden import load_leitfaden
+from kitameldung.planning.overview import planning_data
+from kitameldung.planning.projection import Point, project
+from kitameldung.planning.reader import plan_from_rows
+from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, leitfaden, pruefbericht, quote_bedarf
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.package import Package, SheetEntry
-from kitameldung.workbook.sheetxml import EPOCH, worksheet_xml
-from kitameldung.workbook.styles import StylesUnavailable, ensure_styles, remove_styles
+from kitameldung.workbook.sheetxml import worksheet_xml
+from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles, remove_dxfs, remove_styles
 from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
 
 WRITTEN, UNCHANGED, FAILED = "aktualisiert", "unverändert", "fehler"
@@ -29,13 +36,59 @@ class Outcome:
     status: str
     message: str
     result: Result | None = None
+    planning: dict | None = None  # planning.overview.planning_data, for the provider overview
 
 
-def build_sheets(result: Result, checked_at: datetime) -> list[SheetSpec]:
+@dataclass(frozen=True)
+class Planning:
+    """The Gesprächsplanung after the merge with the form, and the 12-month outlook."""
+
+    plan: Plan
+    projection: list[Point]
+
+
+def plan_for(result: Result, previous: Plan, checked_at: datetime) -> Planning:
+    """Merge the sheet's rows with the form's persons. Without a staff table nothing is marked
+    as gone: an unreadable table must not look like a team that left."""
+    meldung = result.meldung
+    assert meldung is not None
+    today = checked_at.date()
+    settings = result.settings
+    if meldung.persons is None:
+        return Planning(previous, [])
+    plan = merge(previous, meldung.persons, today, settings.params)
+    start = max(meldung.stichtag, today) if meldung.stichtag else None
+    projection = project(meldung, start, settings.rules, settings.params) if start else []
+    return Planning(plan, projection)
+
+
+def build_sheets(result: Result, checked_at: datetime, planning: Planning | None = None) -> list[SheetSpec]:
+    meldung = result.meldung
+    assert meldung is not None
     sheets = [pruefbericht.build(result, SHEET_NAMES["pruefbericht"], checked_at)]
-    if result.meldung is not None and result.meldung.persons is not None:
+    if meldung.persons is not None:
         sheets.append(quote_bedarf.build(result, SHEET_NAMES["quote"]))
+    planning = planning or plan_for(result, Plan(), checked_at)
+    if planning.plan.entries or planning.plan.loose_rows or meldung.persons:
+        einrichtung = meldung.header.get("einrichtung")
+        ctx = gespraechsplanung.Context(
+            str(einrichtung.value) if einrichtung and einrichtung.value else result.path.name,
+            meldung.stichtag,
+            checked_at,
+            result.settings.params,
+        )
+        sheets.append(gespraechsplanung.build(planning.plan, planning.projection, ctx, SHEET_NAMES[gespraechsplanung.KEY]))
+        sheets.append(leitfaden.build(load_leitfaden(), SHEET_NAMES[leitfaden.KEY]))
     return sheets
+
+
+def previous_plan(path: Path, package: Package) -> Plan:
+    """What the Gesprächsplanung in the file holds now (empty when there is none)."""
+    entry = next((e for e in our_sheets(package) if _key(e) == gespraechsplanung.KEY), None)
+    if entry is None:
+        return Plan()
+    rows = read_sheet(path, entry.name)
+    return plan_from_rows(rows) if rows is not None else Plan()
 
 
 def refresh_file(path: Path, settings: Settings, now: datetime | None = None) -> Outcome:
@@ -47,28 +100,40 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
             return Outcome(path, FAILED, result.error or "", result)
         original = Package.read(path)
         before = original.parts()
+        previous = previous_plan(path, original)
         stamp = previous_check_time(original)
         if stamp is not None:
-            put_sheets(original, build_sheets(result, stamp))
+            planning = plan_for(result, previous, stamp)
+            sheets = build_sheets(result, stamp, planning)
+            put_sheets(original, sheets)
             if original.parts() == before:
-                return Outcome(
-                    path, UNCHANGED, f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M}).", result
-                )
+                message = f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M})."
+                return Outcome(path, UNCHANGED, message, result, _overview(planning, stamp, result))
             original = Package.read(path)
-        put_sheets(original, build_sheets(result, now or datetime.now().replace(microsecond=0)))
+        checked_at = now or datetime.now().replace(microsecond=0)
+        planning = plan_for(result, previous, checked_at)
+        sheets = build_sheets(result, checked_at, planning)
+        put_sheets(original, sheets)
         original.write(path)
     except (FormError, WriteError) as err:
         return Outcome(path, FAILED, str(err))
-    names = " und ".join(f"„{s}“" for s in SHEET_NAMES.values())
-    return Outcome(path, WRITTEN, f"{path.name}: {names} aktualisiert.", result)
+    names = ", ".join(f"„{s.name}“" for s in sheets)
+    return Outcome(path, WRITTEN, f"{path.name}: {names} aktualisiert.", result, _overview(planning, checked_at, result))
+
+
+def _overview(planning: Planning, checked_at: datetime, result: Result) -> dict:
+    return planning_data(planning.plan, planning.projection, checked_at.date(), result.settings.params)
 
 
 def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
     styles = package.part_of_type("styles")
     index: dict[str, int] = {}
+    dxfs: dict[str, int] = {}
     if styles is not None:
         try:
             xml, index = ensure_styles(package.text(styles))
+            if any(s.highlights for s in sheets):
+                xml, dxfs = ensure_dxfs(xml)
             package.put_text(styles, xml)
         except StylesUnavailable:
             index = {}
@@ -77,7 +142,7 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
     while stale := [e for e in our_sheets(package) if _key(e) not in wanted]:
         package.remove_sheet(stale[0])
     for sheet in sheets:
-        data = worksheet_xml(sheet, index)
+        data = worksheet_xml(sheet, index, dxfs)
         entry = next((e for e in our_sheets(package) if _key(e) == sheet.key), None)
         if entry is not None and entry.our_key == sheet.key:
             package.replace_sheet(entry, data)
@@ -132,7 +197,7 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
         styles = package.part_of_type("styles")
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
-            package.put_text(styles, remove_styles(package.text(styles), used))
+            package.put_text(styles, remove_dxfs(remove_styles(package.text(styles), used)))
         _forget_titles(package, [e.name for e in removed])
         package.write(target)
     except (FormError, WriteError) as err:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from kitameldung.dates import EPOCH
 from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref
 from kitameldung.workbook.xmltext import attr, text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-EPOCH = datetime(1899, 12, 30)
 
 
 def serial(value: date | datetime) -> float:
@@ -59,7 +59,7 @@ def _typed(value: Scalar) -> tuple[str, str | None]:
     return "str", text(value)
 
 
-def worksheet_xml(spec: SheetSpec, styles: dict[str, int]) -> bytes:
+def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None) -> bytes:
     rows: dict[int, list[tuple[int, Cell]]] = {}
     for (r, c), cell in spec.cells.items():
         rows.setdefault(r, []).append((c, cell))
@@ -95,6 +95,8 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int]) -> bytes:
         parts.append(f'<mergeCells count="{len(spec.merges)}">')
         parts.extend(f'<mergeCell ref="{m}"/>' for m in spec.merges)
         parts.append("</mergeCells>")
+    parts.extend(_highlights_xml(spec, dxfs or {}))
+    parts.extend(_validations_xml(spec))
     links = [(ref(r, c), cell) for (r, c), cell in sorted(spec.cells.items()) if cell.link]
     if links:
         parts.append("<hyperlinks>")
@@ -107,6 +109,44 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int]) -> bytes:
     parts.append(
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
         '<pageSetup paperSize="9" orientation="landscape"/>'
-        "</worksheet>"
     )
+    if spec.print_header:
+        parts.append(f"<headerFooter><oddHeader>&amp;C&amp;B{text(spec.print_header)}</oddHeader></headerFooter>")
+    parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
+
+
+def _highlights_xml(spec: SheetSpec, dxfs: dict[str, int]) -> list[str]:
+    """Conditional formats; without the workbook's dxf list (styles.xml unusable) none."""
+    parts = []
+    for priority, rule in enumerate(spec.highlights, start=1):
+        if rule.color not in dxfs:
+            continue
+        parts.append(
+            f'<conditionalFormatting sqref="{attr(rule.sqref)}"><cfRule type="expression" '
+            f'dxfId="{dxfs[rule.color]}" priority="{priority}"><formula>{text(rule.formula)}</formula>'
+            "</cfRule></conditionalFormatting>"
+        )
+    return parts
+
+
+def _validations_xml(spec: SheetSpec) -> list[str]:
+    if not spec.validations:
+        return []
+    parts = [f'<dataValidations count="{len(spec.validations)}">']
+    for rule in spec.validations:
+        prompt = f' showInputMessage="1" prompt="{attr(rule.prompt)}"' if rule.prompt else ""
+        if rule.options:
+            listed = '"' + ",".join(rule.options) + '"'
+            parts.append(
+                f'<dataValidation type="list" allowBlank="1" showErrorMessage="1"{prompt} '
+                f'sqref="{attr(rule.sqref)}"><formula1>{text(listed)}</formula1></dataValidation>'
+            )
+        else:
+            parts.append(
+                f'<dataValidation type="date" operator="greaterThan" allowBlank="1" showErrorMessage="1" '
+                f'errorTitle="Datum erwartet" error="Bitte ein Datum eingeben, z. B. 15.03.2027."{prompt} '
+                f'sqref="{attr(rule.sqref)}"><formula1>1</formula1></dataValidation>'
+            )
+    parts.append("</dataValidations>")
+    return parts

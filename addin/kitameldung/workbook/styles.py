@@ -19,6 +19,7 @@ from kitameldung.workbook.xmltext import (
     find_all,
     find_one,
     root_prefix,
+    start_tag,
 )
 
 
@@ -61,6 +62,23 @@ STYLES: dict[str, Style] = {
     "warnung": Style(Font(bold=True, color="9C5700"), fill="FFEB9C"),
     "hinweis": Style(Font(bold=True, color="1F4E78"), fill="DDEBF7"),
     "ok": Style(Font(bold=True, color="006100"), fill="C6EFCE"),
+    "fehler_percent": Style(Font(bold=True, color="9C0006"), fill="FFC7CE", number_format="0.0%"),
+    "aside": Style(Font(italic=True, color="595959")),
+    # Gesprächsplanung: columns taken from the form (rewritten on every refresh)
+    "form_text": Style(fill="F2F2F2"),
+    "form_date": Style(fill="F2F2F2", number_format="DD.MM.YYYY"),
+    "form_number": Style(fill="F2F2F2", number_format="0.00"),
+    "form_note": Style(Font(italic=True, color="595959"), fill="F2F2F2"),
+}
+
+# Formats of conditional-formatting rules (the Ampel of the Gesprächsplanung): font colour and
+# fill, appended to the workbook's <dxfs> the same append-only way.
+DXFS: dict[str, tuple[str, str]] = {
+    "rot": ("9C0006", "FFC7CE"),
+    "gelb": ("9C5700", "FFEB9C"),
+    "blau": ("1F4E78", "DDEBF7"),
+    "gruen": ("006100", "C6EFCE"),
+    "grau": ("808080", "EDEDED"),
 }
 
 _BUILTIN_FORMATS = {"General": 0, "0.00": 2}
@@ -250,3 +268,73 @@ def remove_styles(xml: str, used_indices: set[int]) -> str:
         edits.append((ours[0].start, ours[-1].end, ""))
         edits += count_edit(coll.element, "count", -len(ours))
     return apply_edits(xml, edits)
+
+
+# ---------------------------------------------------------------------- conditional formats
+#
+# <dxfs> may be missing (openpyxl omits it), empty (Excel writes <dxfs count="0"/>) or hold the
+# form's own formats. We append at its tail. When we create the element, the start tag tells
+# later which of the first two it was, so removing our block restores the part byte for byte:
+# "<dxfs count=…>" was missing, "<dxfs count=… >" (one space) was the empty element.
+_DXFS_AFTER = ("cellStyles", "cellXfs")
+
+
+def _dxf_xml(font: str, fill: str, p: str) -> str:
+    return (
+        f'<{p}dxf><{p}font><{p}color rgb="FF{font}"/></{p}font><{p}fill><{p}patternFill>'
+        f'<{p}bgColor rgb="FF{fill}"/></{p}patternFill></{p}fill></{p}dxf>'
+    )
+
+
+def _dxf_block(p: str) -> list[str]:
+    return [_dxf_xml(font, fill, p) for font, fill in DXFS.values()]
+
+
+def _dxfs_base(xml: str, element: Element | None) -> int | None:
+    """Index of our first dxf when our block ends <dxfs>, else None."""
+    if element is None or element.body_start is None:
+        return None
+    children = find_all(xml, "dxf", element.body_start, element.body_end)
+    block = _dxf_block(root_prefix(xml))
+    base = len(children) - len(block)
+    if base < 0 or [c.text for c in children[base:]] != block:
+        return None
+    return base
+
+
+def ensure_dxfs(xml: str) -> tuple[str, dict[str, int]]:
+    """styles.xml with our conditional formats at the end of <dxfs>, and the index of each."""
+    p = root_prefix(xml)
+    element = find_one(xml, "dxfs")
+    base = _dxfs_base(xml, element)
+    block = _dxf_block(p)
+    if base is None:
+        if element is not None and element.body_start is not None:
+            base = len(find_all(xml, "dxf", element.body_start, element.body_end))
+            edits: list[Edit] = [(element.body_end or 0, element.body_end or 0, "".join(block))]
+            xml = apply_edits(xml, edits + count_edit(element, "count", len(block)))
+        else:
+            base = 0
+            marker = " " if element is not None else ""
+            whole = f'<{p}dxfs count="{len(block)}"{marker}>{"".join(block)}</{p}dxfs>'
+            if element is not None:
+                xml = xml[: element.start] + whole + xml[element.end :]
+            else:
+                anchor = next(e for e in (find_one(xml, n) for n in _DXFS_AFTER) if e is not None)
+                xml = xml[: anchor.end] + whole + xml[anchor.end :]
+    return xml, {name: base + i for i, name in enumerate(DXFS)}
+
+
+def remove_dxfs(xml: str) -> str:
+    """styles.xml without our conditional formats, when they end <dxfs>."""
+    element = find_one(xml, "dxfs")
+    base = _dxfs_base(xml, element)
+    if base is None or element is None:
+        return xml
+    if base == 0:
+        was_empty = start_tag(element).endswith(" >")
+        p = root_prefix(xml)
+        return xml[: element.start] + (f'<{p}dxfs count="0"/>' if was_empty else "") + xml[element.end :]
+    children = find_all(xml, "dxf", element.body_start, element.body_end)
+    edits: list[Edit] = [(children[base].start, children[-1].end, "")]
+    return apply_edits(xml, edits + count_edit(element, "count", -(len(children) - base)))

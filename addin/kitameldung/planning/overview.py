@@ -1,0 +1,61 @@
+"""What the provider overview needs of a facility's planning, as JSON-ready data.
+
+Due and planned dates are kept as dates, not as counts, so an overview built weeks later from
+the result cache still counts what is overdue on the day it is built.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from kitameldung.planning.projection import Point
+from kitameldung.planning.table import Plan
+from kitameldung.planning.termine import BALD, GEPLANT, UEBERFAELLIG, light, next_due, planned, summarize
+from kitameldung.rules import Parameters
+
+
+def planning_data(plan: Plan, projection: list[Point], today: date, params: Parameters) -> dict[str, Any]:
+    summary = summarize(plan.entries, today, params)
+    termine = []
+    for entry in plan.entries:
+        if not entry.active:
+            continue
+        due, moment = next_due(entry, params), planned(entry)
+        termine.append(
+            {"faellig": due.isoformat() if due else None, "geplant": moment.date().isoformat() if moment else None}
+        )
+    low = min((p for p in projection if p.fachkraftquote is not None), key=lambda p: p.fachkraftquote, default=None)  # type: ignore[arg-type,return-value]
+    return {
+        "stand": today.isoformat(),
+        "termine": termine,
+        "fortbildung": summary.fortbildung,
+        "potenzial": summary.potenzial,
+        "neue_leitung_ohne_mentor": summary.neue_leitung_ohne_mentor,
+        "projektion": [
+            {
+                "datum": p.day.isoformat(),
+                "fachkraftquote": float(p.fachkraftquote) if p.fachkraftquote is not None else None,
+                "deckungsgrad": float(p.deckungsgrad) if p.deckungsgrad is not None else None,
+                "quote_erfuellt": p.quota_ok,
+                "deckung_erfuellt": p.coverage_ok,
+            }
+            for p in projection
+        ],
+        "quote_tiefstwert": float(low.fachkraftquote) if low and low.fachkraftquote is not None else None,
+        "quote_tiefstwert_datum": low.day.isoformat() if low else None,
+    }
+
+
+def talk_counts(data: dict[str, Any], today: date) -> dict[str, int]:
+    """Overdue / due within 30 days / planned, counted on `today` like the sheet's Ampel."""
+    counts = {UEBERFAELLIG: 0, BALD: 0, GEPLANT: 0}
+    for termin in data.get("termine", []):
+        state = light(_day(termin.get("faellig")), _day(termin.get("geplant")), today)
+        if state in counts:
+            counts[state] += 1
+    return counts
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None

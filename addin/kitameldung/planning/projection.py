@@ -1,0 +1,100 @@
+"""Fachkraftquote and Deckungsgrad for the next 12 months, from the dates the form already holds.
+
+Places stay as reported (the form knows no future places). Staff changes on the known dates:
+a contract ends, a colleague starts, an Ergänzungskraft's § 12 deadline passes without the
+300-UE certificate (from then on not counted: she may no longer work as Betreuungskraft [our
+choice]), and on 1 August the Krippe key may change. So a Leitung sees in March that the
+quota falls below 80 % in September.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from fractions import Fraction
+
+from kitameldung.checks.formatting import datum
+from kitameldung.dates import add_months, add_years
+from kitameldung.evaluation import evaluate
+from kitameldung.model import Gruppe, Meldung, Person
+from kitameldung.rules import Parameters, RuleBook
+
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Point:
+    day: date
+    fachkraftquote: Fraction | None
+    deckungsgrad: Fraction | None
+    quota_ok: bool | None
+    coverage_ok: bool | None
+    changes: tuple[str, ...]  # what changed since the previous point, in German
+
+
+def deadline_12(person: Person, params: Parameters) -> date | None:
+    """Last day an Ergänzungskraft without the 300-UE certificate may count."""
+    zuordnung = person.zuordnung.value
+    if zuordnung is None or zuordnung.gruppe is not Gruppe.ERGAENZUNG:
+        return None
+    if person.qualifizierung_300ue.value is not None or person.beginn.value is None:
+        return None
+    return add_years(person.beginn.value, params.qualifizierung_jahre)
+
+
+def points(start: date) -> list[date]:
+    """The start day, then the first of each of the next 12 months."""
+    first = date(start.year, start.month, 1)
+    return [start] + [add_months(first, m) for m in range(1, MONTHS + 1)]
+
+
+def project(meldung: Meldung, start: date, rules: RuleBook, params: Parameters) -> list[Point]:
+    persons = meldung.persons or ()
+    result: list[Point] = []
+    previous: date | None = None
+    for day in points(start):
+        counted = tuple(p for p in persons if not _deadline_passed(p, day, params))
+        staffing = evaluate(replace(meldung, persons=counted), day, rules, params)
+        changes = _changes(persons, previous, day, rules, params) if previous else ()
+        result.append(
+            Point(
+                day,
+                staffing.fachkraftquote,
+                staffing.deckungsgrad,
+                staffing.quota_ok(),
+                staffing.coverage_ok(params),
+                changes,
+            )
+        )
+        previous = day
+    return result
+
+
+def _deadline_passed(person: Person, day: date, params: Parameters) -> bool:
+    deadline = deadline_12(person, params)
+    return deadline is not None and day > deadline
+
+
+def _changes(
+    persons: tuple[Person, ...], before: date, day: date, rules: RuleBook, params: Parameters
+) -> tuple[str, ...]:
+    """Events in (before, day]: the days on which someone starts or stops counting."""
+
+    def within(moment: date | None) -> bool:
+        return moment is not None and before < moment <= day
+
+    found = []
+    for p in persons:
+        name = p.name.value or f"Zeile {p.row}"
+        if within(p.beginn.value):
+            found.append(f"Beginn {name} ({datum(p.beginn.value)})")
+        if p.ende.value is not None and within(p.ende.value + timedelta(days=1)):
+            found.append(f"Ende {name} ({datum(p.ende.value)})")
+        deadline = deadline_12(p, params)
+        if deadline is not None and within(deadline + timedelta(days=1)):
+            found.append(f"§-12-Frist {name} ({datum(deadline)})")
+    key_before, key_now = rules.key_for(before), rules.key_for(day)
+    if key_now is not None and key_now != key_before:
+        krippe = f"{float(key_now.krippe):g}".replace(".", ",")
+        found.append(f"Schlüssel Krippe 1 : {krippe} ab {datum(key_now.valid_from)}")
+    return tuple(found)

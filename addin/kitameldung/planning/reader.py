@@ -1,0 +1,88 @@
+"""The Gesprächsplanung as it is now in the workbook (grid of cell values) → `Plan`.
+
+Columns are found by their header text, so a sheet whose columns people moved, or to which
+they added columns of their own, reads back completely. Rows are identified by the key column.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from kitameldung.planning.table import (
+    BY_FIELD,
+    COLUMNS,
+    FORM,
+    FORMULA,
+    KEY_HEADER,
+    MANUAL,
+    Entry,
+    Plan,
+    Scalar,
+    left_since,
+)
+from kitameldung.text import normalize
+
+_FIELD_BY_HEADER = {normalize(c.header): c.field for c in COLUMNS}
+
+
+def _clean(value: Any, style: str) -> Scalar:
+    """Empty cells as None; a date-time at midnight in a date column as the date."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime) and style == "date" and value.time() == datetime.min.time():
+        return value.date()
+    if isinstance(value, (str, float, int, bool, date)):
+        return value
+    return str(value)  # times and durations: kept as people see them
+
+
+def header_row(rows: list[list[Any]]) -> int | None:
+    wanted = normalize(KEY_HEADER)
+    for r, row in enumerate(rows):
+        if any(isinstance(v, str) and normalize(v) == wanted for v in row):
+            return r
+    return None
+
+
+def plan_from_rows(rows: list[list[Any]]) -> Plan:
+    """Rows of a Gesprächsplanung sheet (as calamine returns them) → the plan they hold."""
+    top = header_row(rows)
+    if top is None:
+        return Plan()
+    fields: dict[int, str] = {}
+    extras: dict[int, str] = {}
+    for c, value in enumerate(rows[top]):
+        if not isinstance(value, str) or not value.strip():
+            continue
+        name = _FIELD_BY_HEADER.get(normalize(value))
+        if name is not None and name not in fields.values():
+            fields[c] = name
+        elif name is None:
+            extras[c] = value.strip()
+    key_col = next(c for c, f in fields.items() if f == "kennung")
+    plan = Plan(extra_headers=list(extras.values()))
+    seen: set[str] = set()
+    for row in rows[top + 1 :]:
+        cells = {c: _clean(row[c], BY_FIELD[f].style) for c, f in fields.items() if c < len(row)}
+        added = {h: _clean(row[c], "text") for c, h in extras.items() if c < len(row)}
+        key = cells.get(key_col)
+        key = str(key).strip() if key is not None else ""
+        values = {fields[c]: v for c, v in cells.items() if v is not None}
+        added = {h: v for h, v in added.items() if v is not None}
+        if key and key not in seen:
+            seen.add(key)
+            plan.entries.append(
+                Entry(
+                    key,
+                    {f: v for f, v in values.items() if BY_FIELD[f].kind == FORM and f != "kennung"},
+                    {f: v for f, v in values.items() if BY_FIELD[f].kind == MANUAL},
+                    added,
+                    left_since(values.get("meldung")),
+                )
+            )
+        elif any(BY_FIELD[f].kind != FORMULA for f in values) or added:
+            # Typed by hand without a key, or a copied row: kept as it is, never dropped.
+            loose = {BY_FIELD[f].header: v for f, v in values.items() if BY_FIELD[f].kind != FORMULA}
+            plan.loose_rows.append(loose | added)
+    return plan

@@ -1,0 +1,181 @@
+"""The rows of the Gesprächsplanung as plain data, and how a refresh carries them forward.
+
+A row belongs to a person by a key made of the normalised name and the birth date, never by its
+position: the form's order changes, people sort the planning sheet, colleagues come and go.
+What people typed (the manual columns and any column they added) travels with the key; the
+columns taken from the form are rewritten. People who left the form keep their row, marked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from kitameldung.dates import add_years
+from kitameldung.model import Gruppe, Person
+from kitameldung.rules import Parameters
+from kitameldung.text import normalize
+
+Scalar = str | float | int | bool | date | datetime | None
+
+FORM, MANUAL, FORMULA = "form", "manual", "formula"
+IN_FORM = "ja"
+LEFT_PREFIX = "nicht mehr in der Meldung seit "
+QUALIFIED = "nachgewiesen"
+
+STATUS = ("geplant", "eingeladen", "geführt", "Protokoll abgestimmt", "Maßnahmen eingeleitet")
+PERSPEKTIVE = (
+    "—",
+    "Interesse an Leitung",
+    "Potenzialträger*in (FOKUS)",
+    "neue Leitung (FOKUS)",
+    "Mentor*in",
+    "Seniorberater*in",
+)
+POTENZIAL, NEUE_LEITUNG = PERSPEKTIVE[2], PERSPEKTIVE[3]
+FORTBILDUNG = {"fb_fachlich": "fachlich", "fb_sozial": "sozial", "fb_methodisch": "methodisch"}
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    header: str
+    kind: str  # form (rewritten) | manual (typed by people) | formula (live)
+    style: str = "text"
+    width: float = 14
+    options: tuple[str, ...] = ()  # dropdown; a manual "date" column gets a date validation
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("name", "Name", FORM, width=26),
+    Column("funktion", "Funktion", FORM, width=18),
+    Column("zuordnung", "Zuordnung", FORM, width=20),
+    Column("beginn", "beschäftigt seit", FORM, "date", 12),
+    Column("wochenstunden", "Wochenstunden", FORM, "number", 10),
+    Column("frist12", "Qualifizierungsfrist § 12", FORM, "date", 13),
+    Column("fuehrungszeugnis", "Führungszeugnis erneuern bis", FORM, "date", 13),
+    Column("meldung", "In der Meldung", FORM, width=16),
+    Column("letztes", "letztes Jahresgespräch", MANUAL, "date", 13),
+    Column("faellig", "nächstes Gespräch fällig", FORMULA, "date", 13),
+    Column("termin", "geplanter Termin (Datum Uhrzeit)", MANUAL, "datetime", 16),
+    Column("einladung", "Einladung spätestens", FORMULA, "date", 13),
+    Column("ampel", "Ampel", FORMULA, "bold", 17),
+    Column("gespraechsfuehrung", "Gesprächsführung", MANUAL, width=16),
+    Column("vorbereitung", "Vorbereitungsbogen ausgegeben", MANUAL, width=13, options=("ja", "nein")),
+    Column("status", "Status", MANUAL, width=18, options=STATUS),
+    Column("ziele", "vereinbarte Ziele", MANUAL, "wrap", 30),
+    Column("massnahmen", "Maßnahmen", MANUAL, "wrap", 30),
+    Column("fb_fachlich", "Fortbildung fachlich", MANUAL, width=11, options=("ja",)),
+    Column("fb_sozial", "Fortbildung sozial", MANUAL, width=11, options=("ja",)),
+    Column("fb_methodisch", "Fortbildung methodisch", MANUAL, width=11, options=("ja",)),
+    Column("fb_freitext", "Fortbildungswunsch (Freitext)", MANUAL, "wrap", 26),
+    Column("perspektive", "Entwicklungsperspektive", MANUAL, width=24, options=PERSPEKTIVE),
+    Column("mentor", "Mentor*in", MANUAL, width=18),
+    Column("dritte", "Dritte beteiligt (z. B. MAV)", MANUAL, width=16),
+    Column("bemerkungen", "Bemerkungen", MANUAL, "wrap", 30),
+    Column("kennung", "Kennung (nicht ändern)", FORM, "note", 14),
+)
+BY_FIELD = {c.field: c for c in COLUMNS}
+KEY_HEADER = BY_FIELD["kennung"].header
+
+
+@dataclass
+class Entry:
+    """One row: a person (key), the last values the form gave, what people typed."""
+
+    key: str
+    form: dict[str, Scalar] = field(default_factory=dict)
+    manual: dict[str, Scalar] = field(default_factory=dict)
+    extra: dict[str, Scalar] = field(default_factory=dict)  # columns people added, by header
+    left_since: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.left_since is None
+
+    @property
+    def meldung_text(self) -> str:
+        return IN_FORM if self.left_since is None else f"{LEFT_PREFIX}{self.left_since:%d.%m.%Y}"
+
+
+@dataclass
+class Plan:
+    """The whole table: rows in the order people see them, added column headers, and rows
+    without a key (typed by hand) that are kept exactly as they are."""
+
+    entries: list[Entry] = field(default_factory=list)
+    extra_headers: list[str] = field(default_factory=list)
+    loose_rows: list[dict[str, Scalar]] = field(default_factory=list)  # header -> value
+
+
+def person_key(name: str, born: date | None) -> str:
+    """Stable, and does not show the birth date on the sheet."""
+    basis = f"{normalize(name)}|{born.isoformat() if born else ''}"
+    return "P-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def keyed_persons(persons: tuple[Person, ...], params: Parameters) -> list[tuple[str, dict[str, Scalar]]]:
+    """(key, form columns) per named person in form order; a second person with the same name
+    and birth date gets the key with "#2" so neither row is lost."""
+    seen: dict[str, int] = {}
+    rows = []
+    for person in persons:
+        if not person.name.value:
+            continue
+        key = person_key(person.name.value, person.geburtsdatum.value)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] > 1:
+            key = f"{key}#{seen[key]}"
+        rows.append((key, form_values(person, params)))
+    return rows
+
+
+def form_values(person: Person, params: Parameters) -> dict[str, Scalar]:
+    zuordnung = person.zuordnung.value
+    frist: Scalar = None
+    if zuordnung is not None and zuordnung.gruppe is Gruppe.ERGAENZUNG:
+        if person.qualifizierung_300ue.value is not None:
+            frist = QUALIFIED
+        elif person.beginn.value is not None:
+            frist = add_years(person.beginn.value, params.qualifizierung_jahre)
+    zeugnis = person.fuehrungszeugnis.value
+    return {
+        "name": person.name.value,
+        "funktion": person.funktion.value,
+        "zuordnung": zuordnung.label if zuordnung else _raw_text(person.zuordnung.raw),
+        "beginn": person.beginn.value,
+        "wochenstunden": person.wochenstunden.value,
+        "frist12": frist,
+        "fuehrungszeugnis": add_years(zeugnis, params.fuehrungszeugnis_jahre) if zeugnis else None,
+    }
+
+
+def _raw_text(raw: object) -> str | None:
+    return str(raw).strip() or None if raw is not None else None
+
+
+def merge(previous: Plan, persons: tuple[Person, ...], today: date, params: Parameters) -> Plan:
+    """The table after a refresh: previous rows in their order, updated from the form; rows of
+    people no longer in the form marked (since `today`, unless marked before); new people at the
+    end in form order."""
+    current = dict(keyed_persons(persons, params))
+    entries = []
+    for old in previous.entries:
+        if old.key in current:
+            form = current.pop(old.key)
+            entries.append(Entry(old.key, form, dict(old.manual), dict(old.extra), None))
+        else:
+            entries.append(Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), old.left_since or today))
+    entries += [Entry(key, form) for key, form in current.items()]
+    return Plan(entries, list(previous.extra_headers), [dict(r) for r in previous.loose_rows])
+
+
+def left_since(text: object) -> date | None:
+    """The date in "nicht mehr in der Meldung seit 01.02.2027", as written by `meldung_text`."""
+    if not isinstance(text, str) or not text.startswith(LEFT_PREFIX):
+        return None
+    try:
+        return datetime.strptime(text[len(LEFT_PREFIX) :].strip(), "%d.%m.%Y").date()
+    except ValueError:
+        return None
