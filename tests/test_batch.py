@@ -11,6 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kitameldung.sheets import SHEET_NAMES
 from kitameldung.batch.runner import refresh_many
 from kitameldung.cli import main
 from kitameldung.pipeline import Settings
@@ -71,7 +72,7 @@ def test_a_mixed_folder_refreshes_every_good_file_and_lists_every_bad_one(provid
     assert not [n for n in after if n.endswith(".tmp")]  # nothing half-written left behind
     for name in ["kita-0.xlsx", "kita-1.xlsx", "kita-2.xlsx", "region-nord/kita-quote.xlsx"]:
         sheets = openpyxl.load_workbook(provider / name, read_only=True).sheetnames
-        assert sheets[-2:] == ["Prüfbericht", "Quote & Bedarf"]
+        assert sheets[-4:] == list(SHEET_NAMES.values())
 
 
 def test_the_overview_opens_and_its_formulas_evaluate(

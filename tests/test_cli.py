@@ -9,6 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from kitameldung.sheets import SHEET_NAMES
 from kitameldung.cli import main
 from kitameldung.replica import Variation, make_facility, mistakes
 
@@ -179,11 +180,8 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
     files = sorted(folder.glob("*.xlsx"))
     assert len(files) >= 12
     assert "nicht lesbar" in out and "NICHT erfüllt" in out
-    assert "In 12 Arbeitsmappen die Blätter „Prüfbericht“ und „Quote & Bedarf“ angefügt" in out
-    assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-2:] == [
-        "Prüfbericht",
-        "Quote & Bedarf",
-    ]
+    assert "In 12 Arbeitsmappen die Blätter „Prüfbericht“, „Quote & Bedarf“, „Gesprächsplanung“ und" in out
+    assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-4:] == list(SHEET_NAMES.values())
     variants = set()
     for path in files:
         main(["check", "--json", str(path)])
@@ -212,7 +210,7 @@ def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: 
     assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
     assert "1 Datei: 0 aktualisiert, 1 unverändert" in capsys.readouterr().out
     sheets = openpyxl.load_workbook(folder / "kita-a.xlsx", read_only=True).sheetnames
-    assert sheets[-2:] == ["Prüfbericht", "Quote & Bedarf"]
+    assert sheets[-4:] == list(SHEET_NAMES.values())
     assert (folder / "Traegeruebersicht.xlsx").exists()
 
 
@@ -222,7 +220,7 @@ def test_export_behoerde_writes_a_copy_without_our_sheets(form, tmp_path: Path, 
     target = tmp_path / "abgabe.xlsx"
     assert main(["export", str(path), "--behoerde", str(target)]) == 0
     assert (
-        "Behördenfassung abgabe.xlsx geschrieben (2 kitameldung-Blätter entfernt)" in capsys.readouterr().out
+        "Behördenfassung abgabe.xlsx geschrieben (4 kitameldung-Blätter entfernt)" in capsys.readouterr().out
     )
     assert openpyxl.load_workbook(target, read_only=True).sheetnames == [
         "Hinweise",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.refresh import _forget_titles
-from kitameldung.workbook.styles import STYLES, ensure_styles, remove_styles
+from kitameldung.workbook.styles import DXFS, STYLES, ensure_dxfs, ensure_styles, remove_styles
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -28,9 +28,26 @@ def test_styles_with_a_namespace_prefix_and_no_number_formats_round_trip() -> No
     extended, index = ensure_styles(PREFIXED_STYLES)
     assert "<x:numFmts count=" in extended and "<xf " not in extended
     assert index["text"] == 1 and len(index) == len(STYLES)
-    assert '<x:cellXfs count="21">' in extended
+    assert f'<x:cellXfs count="{len(STYLES) + 1}">' in extended
     assert ensure_styles(extended) == (extended, index)
     assert remove_styles(extended, used_indices={0}) == PREFIXED_STYLES
+
+
+def test_conditional_formats_go_where_dxfs_was_missing_empty_or_filled_and_come_out_again() -> None:
+    own = '<x:dxfs count="1"><x:dxf><x:font><x:b/></x:font></x:dxf></x:dxfs>'
+    variants = {
+        "missing": PREFIXED_STYLES,
+        "empty": PREFIXED_STYLES.replace("</x:cellXfs>", '</x:cellXfs><x:dxfs count="0"/>'),
+        "filled": PREFIXED_STYLES.replace("</x:cellXfs>", "</x:cellXfs>" + own),
+    }
+    for kind, original in variants.items():
+        extended, index = ensure_dxfs(original)
+        first = 1 if kind == "filled" else 0
+        assert sorted(index.values()) == list(range(first, first + len(DXFS))), kind
+        assert f'count="{first + len(DXFS)}"' in extended and extended.count("<x:dxfs") == 1, kind
+        assert extended.index("<x:dxfs") > extended.index("</x:cellXfs>"), kind
+        assert ensure_dxfs(extended) == (extended, index), kind  # recognised, not appended twice
+        assert remove_styles(extended, used_indices={0}) == original, kind
 
 
 def _package(tmp_path: Path, parts: dict[str, str]) -> Package:

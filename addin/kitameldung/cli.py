@@ -1,4 +1,4 @@
-"""Command line: `kitameldung check | inspect | refresh | export | demo`. German for people, JSON for IT."""
+"""Command line: `kitameldung check | inspect | refresh | export | termine | demo`. German for people, JSON for IT."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from kitameldung.checks import Severity
@@ -13,6 +14,7 @@ from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
 from kitameldung.pipeline import EXIT_FEHLER, EXIT_UNREADABLE, Settings, check_file, overall_exit
 from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
+from kitameldung.sheets import SHEET_NAMES
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
@@ -62,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
     inspect.set_defaults(run=_inspect)
 
     refresh = sub.add_parser(
-        "refresh", help="Prüfbericht und „Quote & Bedarf“ in die Arbeitsmappen schreiben oder aktualisieren"
+        "refresh", help="Prüfbericht, „Quote & Bedarf“ und Gesprächsplanung in die Arbeitsmappen schreiben"
     )
     refresh.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
     refresh.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
@@ -86,11 +88,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.set_defaults(run=_export)
 
+    termine = sub.add_parser("termine", help="geplante Jahresgespräche als Kalenderdatei (.ics) ausgeben")
+    termine.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    termine.add_argument("--ics", type=Path, required=True, help="Zieldatei, z. B. jahresgespraeche.ics")
+    termine.add_argument("--von", type=_datum, help="erster Tag (TT.MM.JJJJ; Standard: heute)")
+    termine.add_argument("--bis", type=_datum, help="letzter Tag (TT.MM.JJJJ)")
+    termine.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
+    common(termine)
+    termine.set_defaults(run=_termine)
+
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
     demo.add_argument("ordner", nargs="?", type=Path, default=Path("kitameldung-demo"))
     common(demo)
     demo.set_defaults(run=_demo)
     return parser
+
+
+def _datum(text: str) -> date:
+    for form in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), form).date()
+        except ValueError:
+            pass
+    raise argparse.ArgumentTypeError(f"„{text}“ ist kein Datum – bitte als TT.MM.JJJJ angeben, z. B. 31.12.2027.")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -259,6 +279,31 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _termine(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.calendar_export import collect, write_calendar
+    from kitameldung.workbook.atomic import WriteError
+
+    files = expand(args.dateien, recursive=args.rekursiv)
+    if not files:
+        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    von = args.von or date.today()
+    if args.bis and args.bis < von:
+        print(f"kitameldung: --bis ({args.bis:%d.%m.%Y}) liegt vor --von ({von:%d.%m.%Y}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    found = collect(files, settings, von, args.bis)
+    try:
+        write_calendar(found.talks, args.ics)
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    span = f"ab {von:%d.%m.%Y}" + (f" bis {args.bis:%d.%m.%Y}" if args.bis else "")
+    print(f"{len(found.talks)} geplante Gespräche ({span}) aus {len(files)} Dateien in {args.ics} geschrieben.")
+    for problem in found.problems:
+        print(f"  ✗ {problem}")
+    return EXIT_UNREADABLE if found.problems else 0
+
+
 def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.demo import write_demo
     from kitameldung.render.text import summary
@@ -271,8 +316,9 @@ def _demo(args: argparse.Namespace, settings: Settings) -> int:
         print(summary(result))
     _print_totals(results)
     refreshed = sum(refresh_file(r.path, settings).status == WRITTEN for r in results if r.ok)
+    *first, last = [f"„{name}“" for name in SHEET_NAMES.values()]
     print(
-        f"\nIn {refreshed} Arbeitsmappen die Blätter „Prüfbericht“ und „Quote & Bedarf“ angefügt "
+        f"\nIn {refreshed} Arbeitsmappen die Blätter {', '.join(first)} und {last} angefügt "
         "(in Excel öffnen: die Formeln rechnen live weiter)."
     )
     print(

@@ -19,6 +19,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from kitameldung.batch.runner import BatchItem
+from kitameldung.planning.overview import talk_counts
+from kitameldung.planning.termine import BALD, UEBERFAELLIG
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.refresh import FAILED
 
@@ -37,13 +39,29 @@ COLUMNS = [
     ("Hinweise", 10),
     ("Personalbemessung", 18),
     ("Fachkraftquote erfüllt", 20),
+    ("Quote Tiefstwert 12 Monate", 14),
+    ("Tiefstwert am", 12),
+    ("Gespräche überfällig", 12),
+    ("Gespräche fällig in 30 Tagen", 14),
+    ("Fortbildungsbedarf", 13),
+    ("Potenzialträger*innen", 14),
+    ("neue Leitung ohne Mentor*in", 14),
 ]
+PLANNING_KEYS = (
+    "quote_tiefstwert",
+    "quote_tiefstwert_datum",
+    "gespraeche_ueberfaellig",
+    "gespraeche_bald",
+    "fortbildungsbedarf",
+    "potenzialtraeger",
+    "neue_leitung_ohne_mentor",
+)
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
-def facility_rows(items: list[BatchItem]) -> list[dict[str, Any]]:
+def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dict[str, Any]]:
     """One plain row per readable facility: the table behind the sheet, the CSV and the JSON."""
     rows = []
     for item in items:
@@ -72,8 +90,25 @@ def facility_rows(items: list[BatchItem]) -> list[dict[str, Any]]:
                 "status": item.status,
                 "findings": data["findings"],
             }
+            | _planning(data.get("planung"), today or date.today())
         )
     return rows
+
+
+def _planning(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
+    """The planning figures of one facility; talks are counted on `today`."""
+    if not data:
+        return dict.fromkeys(PLANNING_KEYS)
+    counts = talk_counts(data, today)
+    return {
+        "quote_tiefstwert": data.get("quote_tiefstwert"),
+        "quote_tiefstwert_datum": data.get("quote_tiefstwert_datum"),
+        "gespraeche_ueberfaellig": counts[UEBERFAELLIG],
+        "gespraeche_bald": counts[BALD],
+        "fortbildungsbedarf": sum(data.get("fortbildung", {}).values()),
+        "potenzialtraeger": data.get("potenzial"),
+        "neue_leitung_ohne_mentor": data.get("neue_leitung_ohne_mentor"),
+    }
 
 
 def write_overview(items: list[BatchItem], target: Path) -> None:
@@ -130,6 +165,12 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
             13,
             f'=IF(AND(ISNUMBER(G{r}),ISNUMBER(H{r})),IF(G{r}>=H{r}-1E-9,"erfüllt","nicht erfüllt"),"nicht berechenbar")',
         )
+        if row["quote_tiefstwert"] is not None:
+            sheet.cell(r, 14, row["quote_tiefstwert"]).number_format = "0.0%"
+        if row["quote_tiefstwert_datum"]:
+            sheet.cell(r, 15, date.fromisoformat(row["quote_tiefstwert_datum"])).number_format = "DD.MM.YYYY"
+        for col, key in enumerate(PLANNING_KEYS[2:], start=16):
+            sheet.cell(r, col, row[key])
     last = len(rows) + 1
     total = last + 2
     sheet.cell(total, 1, "Summe / Träger").font = BOLD
@@ -143,6 +184,11 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
             sheet.cell(total, col, f"=SUM({letter}2:{letter}{last})")
         sheet.cell(total, 12, f'=COUNTIF(L2:L{last},"nicht erfüllt")&" nicht erfüllt"')
         sheet.cell(total, 13, f'=COUNTIF(M2:M{last},"nicht erfüllt")&" nicht erfüllt"')
+        below = f"SUMPRODUCT(ISNUMBER(N2:N{last})*ISNUMBER(H2:H{last})*(N2:N{last}<H2:H{last}-1E-9))"
+        sheet.cell(total, 14, f'={below}&" unter Minimum"')
+        for col in range(16, 21):
+            letter = get_column_letter(col)
+            sheet.cell(total, col, f"=SUM({letter}2:{letter}{last})")
         _traffic_lights(sheet, last)
 
 
@@ -151,7 +197,7 @@ def _traffic_lights(sheet: Any, last: int) -> None:
         return PatternFill("solid", fgColor=color, bgColor=color)
 
     # Red below the minimum, yellow within 5 points above it, green beyond.
-    for cells, minimum in ((f"F2:F{last}", "1"), (f"G2:G{last}", "$H2")):
+    for cells, minimum in ((f"F2:F{last}", "1"), (f"G2:G{last}", "$H2"), (f"N2:N{last}", "$H2")):
         for operator, formula, color in (
             ("lessThan", f"{minimum}-1E-9", RED),
             ("lessThan", f"{minimum}+0.05", YELLOW),
@@ -242,6 +288,7 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
         "fehler",
         "warnungen",
         "hinweise",
+        *PLANNING_KEYS,
         "status",
     ]
     writer.writerow(keys)
@@ -252,7 +299,7 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
     for item in items:
         if item.status == FAILED or item.data is None:
             writer.writerow(
-                [None, item.path, None, None, None, None, None, None, None, None, None, item.message]
+                [None, item.path, *[None] * (len(keys) - 3), item.message]
             )
     _write_text(target, "\ufeff" + buffer.getvalue())
 

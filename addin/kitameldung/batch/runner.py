@@ -75,6 +75,8 @@ def _refresh_one(path: str) -> BatchItem:
             return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())
         outcome = refresh_file(file, job.settings)
         data = result_json(outcome.result) if outcome.result is not None else None
+        if data is not None and outcome.planning is not None:
+            data["planung"] = outcome.planning
         if cache is not None and data is not None and outcome.status != FAILED:
             cache.store(file, job.key, data)
         return BatchItem(path, outcome.status, outcome.message, data, _peak_rss_mb())

@@ -24,7 +24,7 @@ from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, leitfa
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
-from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles, remove_dxfs, remove_styles
+from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles, remove_styles
 from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
 
 WRITTEN, UNCHANGED, FAILED = "aktualisiert", "unverändert", "fehler"
@@ -197,7 +197,7 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
         styles = package.part_of_type("styles")
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
-            package.put_text(styles, remove_dxfs(remove_styles(package.text(styles), used)))
+            package.put_text(styles, remove_styles(package.text(styles), used))
         _forget_titles(package, [e.name for e in removed])
         package.write(target)
     except (FormError, WriteError) as err:

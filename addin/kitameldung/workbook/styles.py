@@ -244,8 +244,13 @@ def _append(xml: str, found: dict[str, _Collection], blocks: dict[str, list[str]
 
 
 def remove_styles(xml: str, used_indices: set[int]) -> str:
-    """styles.xml without our block, when it ends every collection and no remaining cell
-    (`used_indices`: the xf indices the workbook's other sheets use) still points into it."""
+    """styles.xml without our cell formats and conditional formats (see `remove_dxfs`)."""
+    return remove_dxfs(_remove_cell_styles(xml, used_indices))
+
+
+def _remove_cell_styles(xml: str, used_indices: set[int]) -> str:
+    """Without our block, when it ends every collection and no remaining cell (`used_indices`:
+    the xf indices the workbook's other sheets use) still points into it."""
     try:
         found = _collections(xml)
     except StylesUnavailable:
