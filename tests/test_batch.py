@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from kitameldung.sheets import SHEET_NAMES
 from kitameldung.batch.runner import refresh_many
 from kitameldung.cli import main
 from kitameldung.pipeline import Settings
+from kitameldung.planning.overview import talk_counts
 from kitameldung.replica import make_facility
 from kitameldung.replica.mistakes import low_quota
+from kitameldung.sheets import SHEET_NAMES
 from kitameldung.workbook.fingerprint import ResultCache
 
 from badfiles import _encrypted, _not_a_form
@@ -114,6 +116,15 @@ def test_the_overview_opens_and_its_formulas_evaluate(
 
     documents = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))
     assert {Path(d["path"]).name for d in documents if d["status"] == "fehler"} == set(BAD_REASONS)
+    # The planning figures: talks counted today from the dates each refresh kept, the outlook's low.
+    header = [c.value for c in table[1]]
+    overdue, low = header.index("Gespräche überfällig"), header.index("Quote Tiefstwert 12 Monate")
+    planning = {Path(d["path"]).name: d["planung"] for d in documents if d.get("planung")}
+    for row in rows:
+        counted = talk_counts(planning[row[1]], date.today())
+        assert row[overdue] == counted["überfällig"] > 0  # generated staff never had a talk
+        assert row[low] == pytest.approx(planning[row[1]]["quote_tiefstwert"])
+    assert total[overdue].value == sum(r[overdue] for r in rows)
     csv_lines = (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv_lines[0].startswith("einrichtung;datei;stichtag;soll_betreuung_vzae")
     assert any(";kita-quote.xlsx" in line or "kita-quote.xlsx;" in line for line in csv_lines)

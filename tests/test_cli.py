@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kitameldung.sheets import SHEET_NAMES
 from kitameldung.cli import main
 from kitameldung.replica import Variation, make_facility, mistakes
+from kitameldung.sheets import SHEET_NAMES
 
 TOP_KEYS = {"file", "ok", "error", "form", "facility", "rules", "places", "staffing", "findings"}
 STAFFING_KEYS = {

@@ -16,10 +16,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from kitameldung.sheets import SHEET_NAMES
 from kitameldung.pipeline import Settings
 from kitameldung.replica import Variation, make_facility
 from kitameldung.rules import Parameters
+from kitameldung.sheets import SHEET_NAMES
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN, previous_check_time, refresh_file
 from kitameldung.workbook.styles import ensure_styles, remove_styles

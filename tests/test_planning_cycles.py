@@ -28,8 +28,9 @@ KEY = "Kennung (nicht ändern)"
 IN_FORM = "In der Meldung"
 TYPED = {
     "letztes Jahresgespräch": lambda rng: date(2025, 1, 1) + timedelta(days=rng.randint(0, 600)),
-    "geplanter Termin (Datum Uhrzeit)": lambda rng: datetime(2026, 12, 1, rng.choice([8, 10, 14]), 0)
-    + timedelta(days=rng.randint(0, 300)),
+    "geplanter Termin (Datum Uhrzeit)": lambda rng: (
+        datetime(2026, 12, 1, rng.choice([8, 10, 14]), 0) + timedelta(days=rng.randint(0, 300))
+    ),
     "Status": lambda rng: rng.choice(["geplant", "eingeladen", "geführt", "Protokoll abgestimmt"]),
     "vereinbarte Ziele": lambda rng: f"Ziel {rng.randint(1, 10**6)}",
     "Fortbildung fachlich": lambda rng: "ja",
@@ -70,7 +71,9 @@ class Model:
         self.present: set[str] = set()
 
 
-def _write_form_rows(book: Any, sheet_name: str, rows: list[Row], columns: dict[str, str], span: tuple[int, int]) -> None:
+def _write_form_rows(
+    book: Any, sheet_name: str, rows: list[Row], columns: dict[str, str], span: tuple[int, int]
+) -> None:
     sheet = book[sheet_name]
     first, last = span
     assert len(rows) <= last - first + 1
@@ -114,7 +117,9 @@ def _type_into_plan(book: Any, model: Model, rng: random.Random) -> None:
         model.typed.pop(name, None)
 
 
-def _mutate_form(rows: list[Row], pool: list[Row], columns: dict[str, str], rng: random.Random, room: int) -> None:
+def _mutate_form(
+    rows: list[Row], pool: list[Row], columns: dict[str, str], rng: random.Random, room: int
+) -> None:
     hours = columns["wochenstunden"]
     for _ in range(rng.randint(1, 3)):
         action = rng.choice(["add", "remove", "reorder", "edit", "rename"])

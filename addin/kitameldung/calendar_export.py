@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from kitameldung.form import FormError, read_meldung
 from kitameldung.form.workbook import read_sheet
@@ -50,5 +51,9 @@ def collect(files: list[Path], settings: Settings, von: date, bis: date | None) 
 
 
 def write_calendar(items: list[Talk], target: Path) -> None:
-    text = calendar(items, datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0))
-    write_atomic(target, lambda out: out.write(text.encode("utf-8")))
+    data = calendar(items, datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)).encode("utf-8")
+
+    def write(out: BinaryIO) -> None:
+        out.write(data)
+
+    write_atomic(target, write)

@@ -110,7 +110,9 @@ def _datum(text: str) -> date:
             return datetime.strptime(text.strip(), form).date()
         except ValueError:
             pass
-    raise argparse.ArgumentTypeError(f"„{text}“ ist kein Datum – bitte als TT.MM.JJJJ angeben, z. B. 31.12.2027.")
+    raise argparse.ArgumentTypeError(
+        f"„{text}“ ist kein Datum – bitte als TT.MM.JJJJ angeben, z. B. 31.12.2027."
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -298,7 +300,9 @@ def _termine(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     span = f"ab {von:%d.%m.%Y}" + (f" bis {args.bis:%d.%m.%Y}" if args.bis else "")
-    print(f"{len(found.talks)} geplante Gespräche ({span}) aus {len(files)} Dateien in {args.ics} geschrieben.")
+    print(
+        f"{len(found.talks)} geplante Gespräche ({span}) aus {len(files)} Dateien in {args.ics} geschrieben."
+    )
     for problem in found.problems:
         print(f"  ✗ {problem}")
     return EXIT_UNREADABLE if found.problems else 0

@@ -298,17 +298,24 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
         )
     for item in items:
         if item.status == FAILED or item.data is None:
-            writer.writerow(
-                [None, item.path, *[None] * (len(keys) - 3), item.message]
-            )
+            writer.writerow([None, item.path, *[None] * (len(keys) - 3), item.message])
     _write_text(target, "\ufeff" + buffer.getvalue())
 
 
 def write_json(items: list[BatchItem], target: Path) -> None:
-    documents = [
-        {"path": item.path, "status": item.status, "message": item.message, "result": item.data}
-        for item in items
-    ]
+    documents = []
+    for item in items:
+        data = dict(item.data) if item.data else None
+        planning = data.pop("planung", None) if data else None
+        documents.append(
+            {
+                "path": item.path,
+                "status": item.status,
+                "message": item.message,
+                "result": data,
+                "planung": planning,
+            }
+        )
     _write_text(target, json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
 
 

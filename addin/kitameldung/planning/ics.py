@@ -31,7 +31,12 @@ class Talk:
 
 
 def talks(
-    entries: list[Entry], einrichtung: str, leitfaden: Leitfaden, params: Parameters, von: date, bis: date | None
+    entries: list[Entry],
+    einrichtung: str,
+    leitfaden: Leitfaden,
+    params: Parameters,
+    von: date,
+    bis: date | None,
 ) -> list[Talk]:
     """Planned talks of persons still in the form, from `von` up to `bis` (inclusive)."""
     found = []
@@ -104,7 +109,11 @@ def calendar(items: list[Talk], stamp: datetime) -> str:
 
 def escape(value: str) -> str:
     return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\r\n", "\n").replace("\n", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\n")
+        .replace("\n", "\\n")
     )
 
 

@@ -23,9 +23,13 @@ def planning_data(plan: Plan, projection: list[Point], today: date, params: Para
             continue
         due, moment = next_due(entry, params), planned(entry)
         termine.append(
-            {"faellig": due.isoformat() if due else None, "geplant": moment.date().isoformat() if moment else None}
+            {
+                "faellig": due.isoformat() if due else None,
+                "geplant": moment.date().isoformat() if moment else None,
+            }
         )
-    low = min((p for p in projection if p.fachkraftquote is not None), key=lambda p: p.fachkraftquote, default=None)  # type: ignore[arg-type,return-value]
+    quotas = [(p.fachkraftquote, p.day) for p in projection if p.fachkraftquote is not None]
+    low = min(quotas, default=None)  # the lowest quota, the earliest day among equals
     return {
         "stand": today.isoformat(),
         "termine": termine,
@@ -42,8 +46,8 @@ def planning_data(plan: Plan, projection: list[Point], today: date, params: Para
             }
             for p in projection
         ],
-        "quote_tiefstwert": float(low.fachkraftquote) if low and low.fachkraftquote is not None else None,
-        "quote_tiefstwert_datum": low.day.isoformat() if low else None,
+        "quote_tiefstwert": float(low[0]) if low else None,
+        "quote_tiefstwert_datum": low[1].isoformat() if low else None,
     }
 
 

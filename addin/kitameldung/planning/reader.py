@@ -65,11 +65,10 @@ def plan_from_rows(rows: list[list[Any]]) -> Plan:
     seen: set[str] = set()
     for row in rows[top + 1 :]:
         cells = {c: _clean(row[c], BY_FIELD[f].style) for c, f in fields.items() if c < len(row)}
-        added = {h: _clean(row[c], "text") for c, h in extras.items() if c < len(row)}
-        key = cells.get(key_col)
-        key = str(key).strip() if key is not None else ""
+        typed = {h: _clean(row[c], "text") for c, h in extras.items() if c < len(row)}
+        key = str(cells.get(key_col) or "").strip()
         values = {fields[c]: v for c, v in cells.items() if v is not None}
-        added = {h: v for h, v in added.items() if v is not None}
+        added: dict[str, Scalar] = {h: v for h, v in typed.items() if v is not None}
         if key and key not in seen:
             seen.add(key)
             plan.entries.append(
@@ -83,6 +82,8 @@ def plan_from_rows(rows: list[list[Any]]) -> Plan:
             )
         elif any(BY_FIELD[f].kind != FORMULA for f in values) or added:
             # Typed by hand without a key, or a copied row: kept as it is, never dropped.
-            loose = {BY_FIELD[f].header: v for f, v in values.items() if BY_FIELD[f].kind != FORMULA}
+            loose: dict[str, Scalar] = {
+                BY_FIELD[f].header: v for f, v in values.items() if BY_FIELD[f].kind != FORMULA
+            }
             plan.loose_rows.append(loose | added)
     return plan

@@ -166,7 +166,9 @@ def merge(previous: Plan, persons: tuple[Person, ...], today: date, params: Para
             form = current.pop(old.key)
             entries.append(Entry(old.key, form, dict(old.manual), dict(old.extra), None))
         else:
-            entries.append(Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), old.left_since or today))
+            entries.append(
+                Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), old.left_since or today)
+            )
     entries += [Entry(key, form) for key, form in current.items()]
     return Plan(entries, list(previous.extra_headers), [dict(r) for r in previous.loose_rows])
 

@@ -73,8 +73,13 @@ def build(plan: Plan, projection: list[Point], ctx: Context, name: str) -> Sheet
     sheet.widths = {i: c.width for i, c in enumerate(COLUMNS, start=1)}
     sheet.put(1, 1, "Gesprächsplanung – Jahresgespräche, Fortbildung, Entwicklung", "title")
     sheet.put(2, 1, CONFIDENTIAL, "fehler")
-    sheet.put(3, 1, f"{ctx.einrichtung} · Stichtag {datum(ctx.stichtag)} · aktualisiert am "
-              f"{ctx.checked_at:%d.%m.%Y %H:%M}", "bold")
+    sheet.put(
+        3,
+        1,
+        f"{ctx.einrichtung} · Stichtag {datum(ctx.stichtag)} · aktualisiert am "
+        f"{ctx.checked_at:%d.%m.%Y %H:%M}",
+        "bold",
+    )
     sheet.put(4, 1, EXPLAIN[0], "aside")
     sheet.put(5, 1, EXPLAIN[1], "aside")
     sheet.merges.append("A2:H2")
@@ -96,7 +101,6 @@ def _table(sheet: SheetSpec, plan: Plan, ctx: Context) -> None:
         sheet.put(HEADER_ROW, col, header, "header")
         sheet.widths[col] = 16
     today = ctx.checked_at.date()
-    row = HEADER_ROW
     for row, entry in enumerate(plan.entries, start=HEADER_ROW + 1):
         for col, column in enumerate(COLUMNS, start=1):
             if column.kind == FORMULA:
@@ -109,7 +113,8 @@ def _table(sheet: SheetSpec, plan: Plan, ctx: Context) -> None:
         for header, value in entry.extra.items():
             sheet.put(row, extra_col[header], value, _typed_style(value, "text"))
     by_header = {c.header: i for i, c in enumerate(COLUMNS, start=1)} | extra_col
-    for row, loose in enumerate(plan.loose_rows, start=row + 1):
+    below = HEADER_ROW + len(plan.entries)
+    for row, loose in enumerate(plan.loose_rows, start=below + 1):
         for header, value in loose.items():
             if header in by_header:
                 sheet.put(row, by_header[header], value, _typed_style(value, "text"))
@@ -142,7 +147,7 @@ def _formula(field: str, row: int, entry: Entry, today: date, params: Parameters
     active = f'{cell["meldung"]}<>"{IN_FORM}"'
     if field == "faellig":
         due = next_due(entry, params)
-        text = nested_if(
+        formula = nested_if(
             [
                 (active, '""'),
                 (f"ISNUMBER({cell['letztes']})", f"EDATE({cell['letztes']},{params.gespraech_monate})"),
@@ -150,10 +155,10 @@ def _formula(field: str, row: int, entry: Entry, today: date, params: Parameters
             ],
             '""',
         )
-        return Formula(text, due or "")
+        return Formula(formula, due or "")
     if field == "einladung":
         lead = params.einladung_tage
-        text = nested_if(
+        formula = nested_if(
             [
                 (active, '""'),
                 (f"ISNUMBER({cell['termin']})", f"INT({cell['termin']})-{lead}"),
@@ -161,19 +166,19 @@ def _formula(field: str, row: int, entry: Entry, today: date, params: Parameters
             ],
             '""',
         )
-        return Formula(text, invitation_deadline(entry, params) or "")
-    due = cell["faellig"]
-    text = nested_if(
+        return Formula(formula, invitation_deadline(entry, params) or "")
+    due_cell = cell["faellig"]
+    formula = nested_if(
         [
             (active, f'"{AUSGESCHIEDEN}"'),
             (f"IF(ISNUMBER({cell['termin']}),INT({cell['termin']})>=TODAY(),FALSE)", f'"{GEPLANT}"'),
-            (f"NOT(ISNUMBER({due}))", '""'),
-            (f"{due}<TODAY()", f'"{UEBERFAELLIG}"'),
-            (f"{due}-TODAY()<={SOON_DAYS}", f'"{BALD}"'),
+            (f"NOT(ISNUMBER({due_cell}))", '""'),
+            (f"{due_cell}<TODAY()", f'"{UEBERFAELLIG}"'),
+            (f"{due_cell}-TODAY()<={SOON_DAYS}", f'"{BALD}"'),
         ],
         f'"{OK}"',
     )
-    return Formula(text, ampel(entry, today, params))
+    return Formula(formula, ampel(entry, today, params))
 
 
 def _rules(sheet: SheetSpec, last: int, width: int) -> None:
@@ -218,26 +223,42 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
             summary.gefuehrt_im_jahr,
         ),
     ]
-    for field, label in (("fb_fachlich", "fachlich"), ("fb_sozial", "sozial"), ("fb_methodisch", "methodisch")):
+    for field, label in (
+        ("fb_fachlich", "fachlich"),
+        ("fb_sozial", "sozial"),
+        ("fb_methodisch", "methodisch"),
+    ):
         rows.append(
-            (f"Fortbildungsbedarf {label}", f'COUNTIFS({span(field)},"ja",{span("meldung")},"{IN_FORM}")',
-             summary.fortbildung[label])
+            (
+                f"Fortbildungsbedarf {label}",
+                f'COUNTIFS({span(field)},"ja",{span("meldung")},"{IN_FORM}")',
+                summary.fortbildung[label],
+            )
         )
     rows.append(
-        ("Fortbildungswünsche (Freitext)", f'SUMPRODUCT({active}*(LEN({span("fb_freitext")})>0))',
-         summary.fortbildung["freitext"])
+        (
+            "Fortbildungswünsche (Freitext)",
+            f"SUMPRODUCT({active}*(LEN({span('fb_freitext')})>0))",
+            summary.fortbildung["freitext"],
+        )
     )
     rows.append(
-        ("Potenzialträger*innen (FOKUS)", f'SUMPRODUCT({active}*({span("perspektive")}="{POTENZIAL}"))',
-         summary.potenzial)
+        (
+            "Potenzialträger*innen (FOKUS)",
+            f'SUMPRODUCT({active}*({span("perspektive")}="{POTENZIAL}"))',
+            summary.potenzial,
+        )
     )
     leader = (
         f'(({span("perspektive")}="{NEUE_LEITUNG}")+ISNUMBER(SEARCH("leitung",{span("funktion")}))'
-        f'*ISNUMBER({span("beginn")})*({span("beginn")}>=EDATE(TODAY(),-12))>0)'
+        f"*ISNUMBER({span('beginn')})*({span('beginn')}>=EDATE(TODAY(),-12))>0)"
     )
     rows.append(
-        ("neue Leitungen ohne Mentor*in",
-         f'SUMPRODUCT({active}*(LEN({span("mentor")})=0)*{leader})', summary.neue_leitung_ohne_mentor)
+        (
+            "neue Leitungen ohne Mentor*in",
+            f"SUMPRODUCT({active}*(LEN({span('mentor')})=0)*{leader})",
+            summary.neue_leitung_ohne_mentor,
+        )
     )
     sheet.put(6, 1, "Übersicht", "section")
     for offset, (label, text, cached) in enumerate(rows):
@@ -246,7 +267,10 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
     hint_row = 7 + len(rows)
     last_row = hint_row - 1
     sheet.put(
-        hint_row, 1, Formula(f'IF(B{last_row}>0,"{FOKUS_HINT}","")', FOKUS_HINT if rows[-1][2] else ""), "hinweis"
+        hint_row,
+        1,
+        Formula(f'IF(B{last_row}>0,"{FOKUS_HINT}","")', FOKUS_HINT if rows[-1][2] else ""),
+        "hinweis",
     )
 
 
@@ -259,6 +283,13 @@ def _projection(sheet: SheetSpec, projection: list[Point]) -> None:
         sheet.put(row, col, point.day, "date")
         quota_style = "percent" if point.quota_ok is not False else "fehler_percent"
         cover_style = "percent" if point.coverage_ok is not False else "fehler_percent"
-        sheet.put(row, col + 1, float(point.fachkraftquote) if point.fachkraftquote is not None else "–", quota_style)
-        sheet.put(row, col + 2, float(point.deckungsgrad) if point.deckungsgrad is not None else "–", cover_style)
+        sheet.put(
+            row,
+            col + 1,
+            float(point.fachkraftquote) if point.fachkraftquote is not None else "–",
+            quota_style,
+        )
+        sheet.put(
+            row, col + 2, float(point.deckungsgrad) if point.deckungsgrad is not None else "–", cover_style
+        )
         sheet.put(row, col + 3, "; ".join(point.changes) or None, "text")

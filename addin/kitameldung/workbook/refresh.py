@@ -20,7 +20,14 @@ from kitameldung.planning.leitfaden import load_leitfaden
 from kitameldung.planning.overview import planning_data
 from kitameldung.planning.projection import Point, project
 from kitameldung.planning.reader import plan_from_rows
-from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, leitfaden, pruefbericht, quote_bedarf
+from kitameldung.sheets import (
+    SHEET_NAMES,
+    SheetSpec,
+    gespraechsplanung,
+    leitfaden,
+    pruefbericht,
+    quote_bedarf,
+)
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
@@ -77,7 +84,11 @@ def build_sheets(result: Result, checked_at: datetime, planning: Planning | None
             checked_at,
             result.settings.params,
         )
-        sheets.append(gespraechsplanung.build(planning.plan, planning.projection, ctx, SHEET_NAMES[gespraechsplanung.KEY]))
+        sheets.append(
+            gespraechsplanung.build(
+                planning.plan, planning.projection, ctx, SHEET_NAMES[gespraechsplanung.KEY]
+            )
+        )
         sheets.append(leitfaden.build(load_leitfaden(), SHEET_NAMES[leitfaden.KEY]))
     return sheets
 
@@ -118,7 +129,9 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
     except (FormError, WriteError) as err:
         return Outcome(path, FAILED, str(err))
     names = ", ".join(f"„{s.name}“" for s in sheets)
-    return Outcome(path, WRITTEN, f"{path.name}: {names} aktualisiert.", result, _overview(planning, checked_at, result))
+    return Outcome(
+        path, WRITTEN, f"{path.name}: {names} aktualisiert.", result, _overview(planning, checked_at, result)
+    )
 
 
 def _overview(planning: Planning, checked_at: datetime, result: Result) -> dict:

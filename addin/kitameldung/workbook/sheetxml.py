@@ -111,7 +111,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
         '<pageSetup paperSize="9" orientation="landscape"/>'
     )
     if spec.print_header:
-        parts.append(f"<headerFooter><oddHeader>&amp;C&amp;B{text(spec.print_header)}</oddHeader></headerFooter>")
+        parts.append(
+            f"<headerFooter><oddHeader>&amp;C&amp;B{text(spec.print_header)}</oddHeader></headerFooter>"
+        )
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
 

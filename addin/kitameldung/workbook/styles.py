@@ -340,6 +340,6 @@ def remove_dxfs(xml: str) -> str:
         was_empty = start_tag(element).endswith(" >")
         p = root_prefix(xml)
         return xml[: element.start] + (f'<{p}dxfs count="0"/>' if was_empty else "") + xml[element.end :]
-    children = find_all(xml, "dxf", element.body_start, element.body_end)
+    children = find_all(xml, "dxf", element.body_start or 0, element.body_end)
     edits: list[Edit] = [(children[base].start, children[-1].end, "")]
     return apply_edits(xml, edits + count_edit(element, "count", -(len(children) - base)))
