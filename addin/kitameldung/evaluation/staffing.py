@@ -132,3 +132,14 @@ def _counts(person: Person, stichtag: date) -> bool:
 
 def _hours(persons: Iterable[Person]) -> Fraction:
     return sum((exact_float(p.paed_stunden.value or 0) for p in persons), Fraction(0))
+
+
+def quota_of(hours: Iterable[tuple[Gruppe, float]]) -> Fraction | None:
+    """Fachkraftquote of (group, pedagogical hours) pairs: Fachkraft hours over all hours."""
+    fach = total = Fraction(0)
+    for gruppe, value in hours:
+        amount = exact_float(value)
+        total += amount
+        if gruppe is Gruppe.FACHKRAFT:
+            fach += amount
+    return fach / total if total else None

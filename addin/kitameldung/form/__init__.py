@@ -1,7 +1,7 @@
 """Reading the official form: workbook access, profiles, label-driven location, value parsing."""
 
 from kitameldung.form.profile import Profile, ProfileError, builtin_profiles, load_profile
-from kitameldung.form.reader import read_meldung
+from kitameldung.form.reader import meldung_from_sheets, read_meldung
 from kitameldung.form.workbook import FormError
 
 __all__ = [
@@ -10,5 +10,6 @@ __all__ = [
     "ProfileError",
     "builtin_profiles",
     "load_profile",
+    "meldung_from_sheets",
     "read_meldung",
 ]

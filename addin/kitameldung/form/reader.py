@@ -122,7 +122,11 @@ class _Located:
 
 def read_meldung(path: Path, profile: Profile | None = None) -> Meldung:
     """Read a Personalmeldung. Raises FormError (German) when it is none or cannot be read."""
-    sheets = open_sheets(path)
+    return meldung_from_sheets(path, open_sheets(path), profile)
+
+
+def meldung_from_sheets(path: Path, sheets: list[Sheet], profile: Profile | None = None) -> Meldung:
+    """The same from sheets already read (a workbook open in Excel: `path` names it)."""
     chosen = profile or builtin_profiles()[0]
     cache: dict[str, str] = {}
     located = [_locate(_Scan.of(sheet, cache), chosen) for sheet in sheets]

@@ -1,0 +1,149 @@
+"""What the ribbon buttons do, on any workbook port (a live Excel book in production, xlwings'
+remote Book in the tests). Each action returns the German message shown to the user.
+
+The sheets come from the same builders as `kitameldung refresh`; only the port differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kitameldung.checks import Severity
+from kitameldung.excel.live import LiveBook
+from kitameldung.checks.formatting import datum
+from kitameldung.form import FormError, meldung_from_sheets
+from kitameldung.form.workbook import Sheet
+from kitameldung.pipeline import Result, Settings, check_meldung
+from kitameldung.planning import Plan
+from kitameldung.planning.reader import plan_from_rows
+from kitameldung.sheets import SHEET_NAMES, SheetSpec
+from kitameldung.sheets.common import assumptions, regelstand
+from kitameldung.workbook.port import WorkbookPort
+from kitameldung.workbook.refresh import build_sheets, plan_for
+
+MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
+MARK_COLORS = {Severity.FEHLER: ("9C0006", "FFC7CE"), Severity.WARNUNG: ("9C5700", "FFEB9C"),
+               Severity.HINWEIS: ("1F4E78", "DDEBF7")}
+
+
+class ActionError(Exception):
+    """German message: what went wrong and what to do."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    result: Result
+    previous: Plan
+    sheets: list[Sheet]
+
+
+def check_live(book: WorkbookPort, settings: Settings) -> Checked:
+    """Read the book as it is in Excel now (also unsaved entries) and check it."""
+    sheets = book.read_sheets()
+    ours = set(SHEET_NAMES.values())
+    form_sheets = [s for s in sheets if s.name not in ours]
+    try:
+        meldung = meldung_from_sheets(Path(book.name), form_sheets, settings.profile)
+    except FormError as err:
+        raise ActionError(str(err)) from err
+    planning = next((s for s in sheets if s.name == SHEET_NAMES["gespraechsplanung"]), None)
+    previous = plan_from_rows(planning.rows) if planning is not None else Plan()
+    return Checked(check_meldung(Path(book.name), meldung, settings), previous, sheets)
+
+
+def our_sheets(checked: Checked, keys: tuple[str, ...], now: datetime) -> list[SheetSpec]:
+    planning = plan_for(checked.result, checked.previous, now)
+    return [s for s in build_sheets(checked.result, now, planning) if s.key in keys]
+
+
+def write(book: WorkbookPort, settings: Settings, keys: tuple[str, ...], now: datetime) -> Checked:
+    checked = check_live(book, settings)
+    book.write_sheets(our_sheets(checked, keys, now))
+    return checked
+
+
+# ---------------------------------------------------------------------- the actions
+
+
+def pruefen(book: LiveBook, settings: Settings, now: datetime) -> str:
+    checked = write(book, settings, ("pruefbericht",), now)
+    result = checked.result
+    marked = mark_findings(book, result)
+    counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
+    return f"Geprüft: {counts}. Details im Blatt „{SHEET_NAMES['pruefbericht']}“; {marked} Zellen markiert."
+
+
+def mark_findings(book: LiveBook, result: Result) -> int:
+    """Colour the cells of the findings in the form through conditional formats: the cells'
+    own formats stay untouched, so removing the marks restores them exactly."""
+    meldung = result.meldung
+    if meldung is None:
+        return 0
+    remove_marks(book, meldung.sheet)
+    cells: dict[Severity, list[str]] = {}
+    for finding in result.findings:
+        if finding.cell and finding.sheet == meldung.sheet:
+            cells.setdefault(finding.severity, [])
+            if finding.cell not in cells[finding.severity]:
+                cells[finding.severity].append(finding.cell)
+    for severity in sorted(cells, key=lambda s: s.rank):
+        font, fill = MARK_COLORS[severity]
+        book.mark(meldung.sheet, cells[severity], f'=ISTEXT("{MARKER}-{severity.value}")', font, fill)
+    return sum(len(c) for c in cells.values())
+
+
+def remove_marks(book: LiveBook, sheet: str) -> int:
+    return book.unmark(sheet, MARKER)
+
+
+def markierungen(book: LiveBook, settings: Settings, now: datetime) -> str:
+    sheets = book.read_sheets()
+    ours = set(SHEET_NAMES.values())
+    removed = sum(remove_marks(book, s.name) for s in sheets if s.name not in ours)
+    return f"{removed} Markierungen entfernt; die Formate des Formulars sind wie vorher."
+
+
+def quote(book: WorkbookPort, settings: Settings, now: datetime) -> str:
+    checked = write(book, settings, ("quote",), now)
+    staffing = checked.result.staffing
+    if staffing is None or staffing.fachkraftquote is None:
+        return f"Blatt „{SHEET_NAMES['quote']}“ aktualisiert."
+    return (
+        f"Blatt „{SHEET_NAMES['quote']}“ aktualisiert: Fachkraftquote "
+        f"{float(staffing.fachkraftquote) * 100:.1f} %".replace(".", ",") + "."
+    )
+
+
+def planung(book: WorkbookPort, settings: Settings, now: datetime) -> str:
+    checked = write(book, settings, ("gespraechsplanung", "leitfaden"), now)
+    return (
+        f"Gesprächsplanung aktualisiert ({len(checked.result.meldung.persons or ())} Personen in der "  # type: ignore[union-attr]
+        "Meldung). Ihre Einträge sind erhalten geblieben."
+    )
+
+
+def regelstand_text(book: WorkbookPort, settings: Settings, now: datetime) -> str:
+    checked = check_live(book, settings)
+    staffing, rules = checked.result.staffing, settings.rules
+    lines = [f"Stichtag: {datum(checked.result.meldung.stichtag if checked.result.meldung else None)}",
+             f"Regelstand: {regelstand(staffing, rules)}", "", "Annahmen:"]
+    lines += [f"– {title}: {shown}" for title, shown in assumptions(settings.params, staffing)]
+    lines += ["", "Quellen:"]
+    sources = {rules.care.source, *(k.source for k in rules.keys), *(r.source for r in rules.leitung),
+               *(q.source for q in rules.quota)}
+    lines += [f"– {s}" for s in sorted(sources)]
+    return "\n".join(lines)
+
+
+Action = Callable[[Any, Settings, datetime], str]
+BOOK_ACTIONS: dict[str, Action] = {
+    "pruefen": pruefen,
+    "markierungen": markierungen,
+    "quote": quote,
+    "planung": planung,
+    "regelstand": regelstand_text,
+}
