@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# xlwings' remote Book is the add-in tests' Excel. It needs a key, read when xlwings is first
+# imported; "noncommercial" is valid for this open-source project's tests and set here only –
+# the product never uses xlwings PRO.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
 import shutil
 import subprocess
 from collections.abc import Callable

@@ -7,16 +7,12 @@ turns those back into cells so they can be compared with what the file writer pr
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import python_calamine
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # tests only: xlwings' remote Book
-
-import xlwings as xw  # noqa: E402
+import xlwings as xw  # the licence key for its remote Book is set in conftest.py
 
 
 def _json_value(value: Any) -> Any:

@@ -21,8 +21,8 @@ from oletools.olevba import VBA_Parser
 from kitameldung.evaluation.staffing import leitung_share, soll_betreuung
 from kitameldung.excel import TAGS, run
 from kitameldung.excel.actions import MARKER, ActionError, check_live, pruefen
-from kitameldung.excel.live import LiveBook
 from kitameldung.excel.build import ADDIN_NAME, build, macros_dir, ribbon_module_source
+from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.replica import Variation, make_facility, write_form
@@ -105,7 +105,11 @@ def _file_sheet(path: Path, name: str) -> dict[tuple[int, int], Any]:
             formula = cell.data_type == "f"
             if cell.hyperlink is not None and cell.hyperlink.location:
                 location = cell.hyperlink.location.replace('"', '""')
-                shown = value[1:] if formula else (repr(value) if isinstance(value, (int, float)) else f'"{value}"')
+                shown = (
+                    value[1:]
+                    if formula
+                    else (repr(value) if isinstance(value, (int, float)) else f'"{value}"')
+                )
                 value = f'=HYPERLINK("#{location}",{shown})'
             elif isinstance(value, str) and not formula and value.startswith(("=", "+", "-", "@")):
                 value = "'" + value  # text that looks like a formula: Excel's apostrophe prefix
@@ -138,7 +142,9 @@ def _twins(tmp_path: Path, facility_seed: int = 4, persons: int = 20) -> tuple[P
     "tag, keys",
     [("pruefen", ("pruefbericht",)), ("quote", ("quote",)), ("planung", ("gespraechsplanung", "leitfaden"))],
 )
-def test_each_action_writes_what_the_file_writer_writes(tmp_path: Path, tag: str, keys: tuple[str, ...]) -> None:
+def test_each_action_writes_what_the_file_writer_writes(
+    tmp_path: Path, tag: str, keys: tuple[str, ...]
+) -> None:
     live, file = _twins(tmp_path)
     book = remote_book(live)
     message = run(tag, book, Settings(), NOW)
@@ -250,12 +256,16 @@ def test_folder_refresh_writes_every_file_and_the_overview(tmp_path: Path) -> No
 def test_udfs_give_the_cores_numbers() -> None:
     rules = load_rulebook()
     day = date(2025, 10, 1)
-    assert KITA_FACHKRAFTQUOTE([["§ 9 Fachkraft"], ["§ 12 Ergänzungskraft"], ["Fachkraft (§§ 9-11)"], [None]],
-                               [[30.0], [20.0], [50.0], [None]]) == pytest.approx(0.8)
+    assert KITA_FACHKRAFTQUOTE(
+        [["§ 9 Fachkraft"], ["§ 12 Ergänzungskraft"], ["Fachkraft (§§ 9-11)"], [None]],
+        [[30.0], [20.0], [50.0], [None]],
+    ) == pytest.approx(0.8)
     assert KITA_FACHKRAFTQUOTE([["§ 12"]], [[0]]) == ""
     assert KITA_FACHKRAFTQUOTE([["Praktikant"]], [[10]]).startswith("Fehler")
     places = [[2, 10], [6, 34], [15, 5]]
-    expected = soll_betreuung({"krippe": (2, 10), "kindergarten": (6, 34), "hort": (15, 5)}, rules.key_for(day), rules)  # type: ignore[arg-type]
+    expected = soll_betreuung(
+        {"krippe": (2, 10), "kindergarten": (6, 34), "hort": (15, 5)}, rules.key_for(day), rules
+    )  # type: ignore[arg-type]
     assert KITA_PERSONALBEDARF(places, datetime(2025, 10, 1)) == pytest.approx(float(expected))
     assert KITA_PERSONALBEDARF(places, 45931.0) == pytest.approx(7.646667, abs=1e-6)  # Excel's day number
     assert KITA_PERSONALBEDARF(places, "01.10.2024") == pytest.approx(7.476078, abs=1e-6)
@@ -267,9 +277,44 @@ def test_udfs_give_the_cores_numbers() -> None:
 
 
 def test_variations_of_the_form_are_read_live_as_from_the_file(tmp_path: Path) -> None:
-    path = write_form(make_facility(7, persons=12), tmp_path / "v.xlsx", "v2023-68", Variation(wording=True, seed=2))
+    path = write_form(
+        make_facility(7, persons=12), tmp_path / "v.xlsx", "v2023-68", Variation(wording=True, seed=2)
+    )
     file_result = check_file(path)
     book = remote_book(path)
     live_result = check_live(LiveBook(book), Settings()).result
     assert [f.as_json() for f in live_result.findings] == [f.as_json() for f in file_result.findings]
     assert live_result.staffing == file_result.staffing
+
+
+# ---------------------------------------------------------------------- install
+
+
+def test_install_on_windows_puts_the_addin_into_xlstart_and_names_the_interpreter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from kitameldung.excel.build import install, places, status
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    message = install()
+    where = places()
+    assert where.xlstart == tmp_path / "Roaming" / "Microsoft" / "Excel" / "XLSTART"
+    assert (where.xlstart / ADDIN_NAME).is_file() and "Excel neu starten" in message
+    config = where.config.read_text(encoding="utf-8")
+    assert config.splitlines() == [
+        f'"INTERPRETER_WIN","{sys.executable}"',
+        '"UDF MODULES","kitameldung.excel"',
+    ]
+    assert where.config == tmp_path / "home" / ".kitameldung" / "kitameldung.conf"  # where xlwings' VBA looks
+    assert "Add-in: installiert" in status()
+
+
+def test_install_on_linux_explains_in_german(capsys) -> None:
+    from kitameldung.cli import main
+
+    assert main(["addin", "install"]) == 2
+    assert "nur unter Windows oder macOS" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Command line: `kitameldung check | inspect | refresh | export | termine | demo`. German for people, JSON for IT."""
+"""Command line: `kitameldung check | inspect | refresh | export | termine | addin | demo`. German for people, JSON for IT."""
 
 from __future__ import annotations
 
@@ -96,6 +96,11 @@ def _parser() -> argparse.ArgumentParser:
     termine.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
     common(termine)
     termine.set_defaults(run=_termine)
+
+    addin = sub.add_parser("addin", help="Excel-Add-in erzeugen, installieren, Stand zeigen")
+    addin.add_argument("aktion", choices=["build", "install", "status"], help="build | install | status")
+    addin.add_argument("--ziel", type=Path, default=Path("kitameldung.xlam"), help="Zieldatei für build")
+    addin.set_defaults(run=_addin)
 
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
     demo.add_argument("ordner", nargs="?", type=Path, default=Path("kitameldung-demo"))
@@ -306,6 +311,23 @@ def _termine(args: argparse.Namespace, settings: Settings) -> int:
     for problem in found.problems:
         print(f"  ✗ {problem}")
     return EXIT_UNREADABLE if found.problems else 0
+
+
+def _addin(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.excel.build import AddinError, build, install, status
+    from kitameldung.workbook.atomic import WriteError
+
+    try:
+        if args.aktion == "build":
+            print(f"Add-in geschrieben: {build(args.ziel)}")
+        elif args.aktion == "install":
+            print(install())
+        else:
+            print(status())
+    except (AddinError, WriteError) as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return 0
 
 
 def _demo(args: argparse.Namespace, settings: Settings) -> int:

@@ -27,7 +27,9 @@ def behoerde(book: Any) -> str:
     """Save the authority copy beside the workbook (from its last saved state)."""
     source = Path(str(book.fullname))
     if not source.is_file():
-        raise ActionError("Bitte die Arbeitsmappe zuerst speichern; die Behördenfassung entsteht aus der gespeicherten Datei.")
+        raise ActionError(
+            "Bitte die Arbeitsmappe zuerst speichern; die Behördenfassung entsteht aus der gespeicherten Datei."
+        )
     target = source.with_name(f"{source.stem} - Behördenfassung{source.suffix}")
     outcome = export_behoerde(source, target)
     if outcome.status == FAILED:
@@ -79,7 +81,11 @@ def funktionen(book: Any) -> str:
     return "KITA_FACHKRAFTQUOTE, KITA_PERSONALBEDARF und KITA_LEITUNGSANTEIL sind eingerichtet."
 
 
-APP_ACTIONS: dict[str, Callable[[Any], str]] = {"ordner": ordner, "behoerde": behoerde, "funktionen": funktionen}
+APP_ACTIONS: dict[str, Callable[[Any], str]] = {
+    "ordner": ordner,
+    "behoerde": behoerde,
+    "funktionen": funktionen,
+}
 TAGS = (*BOOK_ACTIONS, *APP_ACTIONS)
 
 
@@ -89,7 +95,9 @@ def run(tag: str, book: Any, settings: Settings | None = None, now: datetime | N
         return APP_ACTIONS[tag](book)
     if tag not in BOOK_ACTIONS:
         raise ActionError(f"Unbekannte Schaltfläche „{tag}“. Bitte das Add-in neu installieren.")
-    return BOOK_ACTIONS[tag](LiveBook(book), settings or Settings(), now or datetime.now().replace(microsecond=0))
+    return BOOK_ACTIONS[tag](
+        LiveBook(book), settings or Settings(), now or datetime.now().replace(microsecond=0)
+    )
 
 
 def on_ribbon(tag: str) -> None:
@@ -101,7 +109,9 @@ def on_ribbon(tag: str) -> None:
         book.app.alert(str(err), TITLE, mode="critical")
         return
     except Exception as err:  # noqa: BLE001 – the user gets a message, not a Python traceback
-        book.app.alert(f"Unerwarteter Fehler ({type(err).__name__}: {err}). Bitte melden.", TITLE, mode="critical")
+        book.app.alert(
+            f"Unerwarteter Fehler ({type(err).__name__}: {err}). Bitte melden.", TITLE, mode="critical"
+        )
         return
     if message:
         book.app.alert(message, TITLE, mode="info")

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.checks import Severity
-from kitameldung.excel.live import LiveBook
 from kitameldung.checks.formatting import datum
+from kitameldung.excel.live import LiveBook
 from kitameldung.form import FormError, meldung_from_sheets
 from kitameldung.form.workbook import Sheet
 from kitameldung.pipeline import Result, Settings, check_meldung
@@ -26,8 +26,11 @@ from kitameldung.workbook.port import WorkbookPort
 from kitameldung.workbook.refresh import build_sheets, plan_for
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
-MARK_COLORS = {Severity.FEHLER: ("9C0006", "FFC7CE"), Severity.WARNUNG: ("9C5700", "FFEB9C"),
-               Severity.HINWEIS: ("1F4E78", "DDEBF7")}
+MARK_COLORS = {
+    Severity.FEHLER: ("9C0006", "FFC7CE"),
+    Severity.WARNUNG: ("9C5700", "FFEB9C"),
+    Severity.HINWEIS: ("1F4E78", "DDEBF7"),
+}
 
 
 class ActionError(Exception):
@@ -114,7 +117,8 @@ def quote(book: WorkbookPort, settings: Settings, now: datetime) -> str:
         return f"Blatt „{SHEET_NAMES['quote']}“ aktualisiert."
     return (
         f"Blatt „{SHEET_NAMES['quote']}“ aktualisiert: Fachkraftquote "
-        f"{float(staffing.fachkraftquote) * 100:.1f} %".replace(".", ",") + "."
+        f"{float(staffing.fachkraftquote) * 100:.1f} %".replace(".", ",")
+        + "."
     )
 
 
@@ -129,12 +133,20 @@ def planung(book: WorkbookPort, settings: Settings, now: datetime) -> str:
 def regelstand_text(book: WorkbookPort, settings: Settings, now: datetime) -> str:
     checked = check_live(book, settings)
     staffing, rules = checked.result.staffing, settings.rules
-    lines = [f"Stichtag: {datum(checked.result.meldung.stichtag if checked.result.meldung else None)}",
-             f"Regelstand: {regelstand(staffing, rules)}", "", "Annahmen:"]
+    lines = [
+        f"Stichtag: {datum(checked.result.meldung.stichtag if checked.result.meldung else None)}",
+        f"Regelstand: {regelstand(staffing, rules)}",
+        "",
+        "Annahmen:",
+    ]
     lines += [f"– {title}: {shown}" for title, shown in assumptions(settings.params, staffing)]
     lines += ["", "Quellen:"]
-    sources = {rules.care.source, *(k.source for k in rules.keys), *(r.source for r in rules.leitung),
-               *(q.source for q in rules.quota)}
+    sources = {
+        rules.care.source,
+        *(k.source for k in rules.keys),
+        *(r.source for r in rules.leitung),
+        *(q.source for q in rules.quota),
+    }
     lines += [f"– {s}" for s in sorted(sources)]
     return "\n".join(lines)
 

@@ -116,7 +116,9 @@ def places() -> Places:
     home = Path.home()
     if sys.platform.startswith("win"):
         appdata = Path(os.environ.get("APPDATA", home / "AppData" / "Roaming"))
-        return Places(appdata / "Microsoft" / "Excel" / "XLSTART", home / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf")
+        return Places(
+            appdata / "Microsoft" / "Excel" / "XLSTART", home / f".{PROJECT_NAME}" / f"{PROJECT_NAME}.conf"
+        )
     if sys.platform == "darwin":
         container = home / "Library" / "Containers" / "com.microsoft.Excel" / "Data"
         return Places(
@@ -163,4 +165,3 @@ def status() -> str:
     else:
         lines.append("Einstellungen: fehlen – bitte „kitameldung addin install“ ausführen.")
     return "\n".join(lines)
-

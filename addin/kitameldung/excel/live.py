@@ -89,11 +89,11 @@ class LiveBook:
             if rule.options:  # date rules have no xlwings API; Excel keeps the date format
                 self.ops.writes += 1
                 sheet.range(rule.sqref).data_validation.set_list(list(rule.options))
-        for rule in spec.highlights:
-            font, fill = DXFS[rule.color]
+        for highlight in spec.highlights:
+            font, fill = DXFS[highlight.color]
             self.ops.writes += 1
-            sheet.range(rule.sqref).conditional_formats.add_custom(
-                "=" + rule.formula, fill_color=f"#{fill}", font_color=f"#{font}"
+            sheet.range(highlight.sqref).conditional_formats.add_custom(
+                "=" + highlight.formula, fill_color=f"#{fill}", font_color=f"#{font}"
             )
 
     # ------------------------------------------------------------------ marks in the form
@@ -125,7 +125,9 @@ class LiveBook:
     def _format(self, target: Any, style: Style) -> None:
         code = style.number_format
         if code:
-            self._op(target, "number_format", BUILTIN_FORMATS.get(code, code) if isinstance(code, int) else code)
+            self._op(
+                target, "number_format", BUILTIN_FORMATS.get(code, code) if isinstance(code, int) else code
+            )
         if style.fill:
             self._op(target, "color", f"#{style.fill}")
         if style.wrap:

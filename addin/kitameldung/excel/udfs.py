@@ -48,7 +48,10 @@ def KITA_FACHKRAFTQUOTE(zuordnungen: Any, stunden: Any) -> float | str:  # noqa:
 
 
 @xw.func(category=CATEGORY)
-@xw.arg("plaetze", doc="belegte Plätze: 3 Zeilen (Krippe, Kindergarten, Hort) × 2 Spalten (bis 6 h / über 6 h; Hort 4 h)")
+@xw.arg(
+    "plaetze",
+    doc="belegte Plätze: 3 Zeilen (Krippe, Kindergarten, Hort) × 2 Spalten (bis 6 h / über 6 h; Hort 4 h)",
+)
 @xw.arg("stichtag", doc="Stichtag der Meldung (bestimmt den Betreuungsschlüssel)")
 def KITA_PERSONALBEDARF(plaetze: Any, stichtag: Any) -> float | str:  # noqa: N802
     """Personalbedarf (Soll Betreuung in VZÄ) nach KitaG § 10 Abs. 1 für die belegten Plätze."""

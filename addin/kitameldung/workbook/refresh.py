@@ -13,7 +13,7 @@ from pathlib import Path
 
 from kitameldung.dates import EPOCH
 from kitameldung.form import FormError
-from kitameldung.form.workbook import read_sheet
+from kitameldung.form.workbook import Sheet, open_sheets, read_sheet
 from kitameldung.pipeline import Result, Settings, check_file
 from kitameldung.planning import Plan, merge
 from kitameldung.planning.leitfaden import load_leitfaden
@@ -52,6 +52,24 @@ class Planning:
 
     plan: Plan
     projection: list[Point]
+
+
+class PackageBook:
+    """The workbook port on a file: reads with calamine, writes our sheets losslessly into the
+    package (which the caller then writes atomically)."""
+
+    def __init__(self, path: Path, package: Package) -> None:
+        self.path, self.package = path, package
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def read_sheets(self) -> list[Sheet]:
+        return open_sheets(self.path)
+
+    def write_sheets(self, sheets: list[SheetSpec]) -> None:
+        put_sheets(self.package, sheets)
 
 
 def plan_for(result: Result, previous: Plan, checked_at: datetime) -> Planning:
@@ -116,7 +134,7 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
         if stamp is not None:
             planning = plan_for(result, previous, stamp)
             sheets = build_sheets(result, stamp, planning)
-            put_sheets(original, sheets)
+            PackageBook(path, original).write_sheets(sheets)
             if original.parts() == before:
                 message = f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M})."
                 return Outcome(path, UNCHANGED, message, result, _overview(planning, stamp, result))
@@ -124,7 +142,7 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
         checked_at = now or datetime.now().replace(microsecond=0)
         planning = plan_for(result, previous, checked_at)
         sheets = build_sheets(result, checked_at, planning)
-        put_sheets(original, sheets)
+        PackageBook(path, original).write_sheets(sheets)
         original.write(path)
     except (FormError, WriteError) as err:
         return Outcome(path, FAILED, str(err))
