@@ -145,6 +145,10 @@ def install() -> str:
         build(where.xlstart / ADDIN_NAME)
         where.config.parent.mkdir(parents=True, exist_ok=True)
         where.config.write_text(config_text(sys.executable), encoding="utf-8")
+        if sys.platform == "darwin":  # RunPython on macOS goes through xlwings' AppleScript
+            from xlwings.cli import runpython_install
+
+            runpython_install(None)
     except OSError as err:
         raise AddinError(f"Installation nicht möglich: {err.strerror} ({err.filename}).") from err
     except WriteError as err:
