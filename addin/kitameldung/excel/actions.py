@@ -24,13 +24,10 @@ from kitameldung.sheets import SHEET_NAMES, SheetSpec
 from kitameldung.sheets.common import assumptions, regelstand
 from kitameldung.workbook.port import WorkbookPort
 from kitameldung.workbook.refresh import build_sheets, plan_for
+from kitameldung.workbook.styles import DXFS
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
-MARK_COLORS = {
-    Severity.FEHLER: ("9C0006", "FFC7CE"),
-    Severity.WARNUNG: ("9C5700", "FFEB9C"),
-    Severity.HINWEIS: ("1F4E78", "DDEBF7"),
-}
+MARK_COLORS = {Severity.FEHLER: DXFS["rot"], Severity.WARNUNG: DXFS["gelb"], Severity.HINWEIS: DXFS["blau"]}
 
 
 class ActionError(Exception):

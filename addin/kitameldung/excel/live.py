@@ -17,10 +17,10 @@ from typing import Any
 from kitameldung.form.workbook import Sheet
 from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec
 from kitameldung.workbook.sheetxml import serial
-from kitameldung.workbook.styles import DXFS, STYLES, Style
+from kitameldung.workbook.styles import BUILTIN_FORMATS, DXFS, STYLES, Style
 
 FORMULA_START = ("=", "+", "-", "@")
-BUILTIN_FORMATS = {0: "General", 2: "0.00"}
+FORMAT_CODES = {number: code for code, number in BUILTIN_FORMATS.items()}
 
 
 @dataclass
@@ -126,7 +126,7 @@ class LiveBook:
         code = style.number_format
         if code:
             self._op(
-                target, "number_format", BUILTIN_FORMATS.get(code, code) if isinstance(code, int) else code
+                target, "number_format", FORMAT_CODES.get(code, "General") if isinstance(code, int) else code
             )
         if style.fill:
             self._op(target, "color", f"#{style.fill}")

@@ -81,7 +81,7 @@ DXFS: dict[str, tuple[str, str]] = {
     "grau": ("808080", "EDEDED"),
 }
 
-_BUILTIN_FORMATS = {"General": 0, "0.00": 2}
+BUILTIN_FORMATS = {"General": 0, "0.00": 2}  # format code → Excel's built-in id
 _COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")
 _CHILD = {"numFmts": "numFmt", "fonts": "font", "fills": "fill", "borders": "border", "cellXfs": "xf"}
 
@@ -96,7 +96,7 @@ def _uniques() -> tuple[list[str], list[Font], list[str], list[bool]]:
     fills: list[str] = []
     for style in STYLES.values():
         code = style.number_format
-        if isinstance(code, str) and code not in _BUILTIN_FORMATS and code not in codes:
+        if isinstance(code, str) and code not in BUILTIN_FORMATS and code not in codes:
             codes.append(code)
         if style.font and style.font not in fonts:
             fonts.append(style.font)
@@ -156,7 +156,7 @@ def _blocks(p: str, bases: dict[str, int], format_ids: list[int]) -> dict[str, l
     """What we append to each collection, given the number of entries already there."""
     codes, fonts, fills, borders = _uniques()
     format_of = dict(zip(codes, format_ids))
-    format_of.update(_BUILTIN_FORMATS)
+    format_of.update(BUILTIN_FORMATS)
     xfs = []
     for style in STYLES.values():
         font_id = bases["fonts"] + fonts.index(style.font) if style.font else 0
