@@ -26,7 +26,7 @@ from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import Parameters, load_rulebook
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.gespraechsplanung import HEADER_ROW, letter
-from kitameldung.workbook.refresh import WRITTEN, export_behoerde, refresh_file
+from kitameldung.workbook.refresh import FAILED, WRITTEN, export_behoerde, refresh_file
 
 PLAN = SHEET_NAMES["gespraechsplanung"]
 TODAY = date.today()
@@ -100,6 +100,7 @@ def test_due_dates_deadlines_and_ampel_evaluate_in_libreoffice_to_the_core_value
     path, recalculated = typed
     params = Parameters()
     plan = plan_from_rows(read_sheet(path, PLAN) or [])
+    assert plan is not None
     sheet = openpyxl.load_workbook(recalculated, data_only=True)[PLAN]
     lights = set()
     assert len(plan.entries) == 14
@@ -210,6 +211,22 @@ def test_termine_names_a_file_without_planning_and_goes_on(form, tmp_path: Path,
         in capsys.readouterr().out
     )
     assert icalendar.Calendar.from_ical(target.read_bytes()).walk("VEVENT") == []
+
+
+def test_a_planning_sheet_without_its_key_header_is_never_rewritten(tmp_path: Path) -> None:
+    path = write_form(make_facility(8, persons=6), tmp_path / "kita.xlsx")
+    assert refresh_file(path, Settings()).status == WRITTEN
+    book = openpyxl.load_workbook(path)
+    plan = book[PLAN]
+    plan.cell(HEADER_ROW + 1, 9, date(2026, 3, 4))  # someone's last talk …
+    plan.delete_rows(HEADER_ROW)  # … and the header row deleted by mistake
+    book.save(path)
+    before = path.read_bytes()
+    outcome = refresh_file(path, Settings())
+    assert outcome.status == FAILED
+    assert "fehlt die Kopfzeile mit „Kennung (nicht ändern)“" in outcome.message
+    assert "kita.xlsx" in outcome.message and "nicht verändert" in outcome.message
+    assert path.read_bytes() == before  # the typed entry is still there
 
 
 def _person(row: int, gruppe: Gruppe, hours: float, beginn: date, ende: date | None = None) -> Person:

@@ -17,7 +17,7 @@ from kitameldung.form.workbook import read_sheet
 from kitameldung.pipeline import Settings
 from kitameldung.planning.ics import Talk, calendar, talks
 from kitameldung.planning.leitfaden import load_leitfaden
-from kitameldung.planning.reader import plan_from_rows
+from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.workbook.atomic import write_atomic
 
@@ -46,6 +46,9 @@ def collect(files: list[Path], settings: Settings, von: date, bis: date | None) 
             continue
         einrichtung = str(header.value) if header and header.value else path.stem
         plan = plan_from_rows(rows)
+        if plan is None:
+            problems.append(missing_header(path.name, name))
+            continue
         found += talks(plan.entries, einrichtung, load_leitfaden(), settings.params, von, bis)
     return Collected(sorted(found, key=lambda t: (t.start, t.summary)), problems)
 

@@ -9,14 +9,13 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from kitameldung.batch.files import expand
 from kitameldung.checks import Severity
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
 from kitameldung.pipeline import EXIT_FEHLER, EXIT_UNREADABLE, Settings, check_file, overall_exit
 from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
 from kitameldung.sheets import SHEET_NAMES
-
-EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -126,26 +125,12 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
 
 
-def expand(paths: Sequence[Path], recursive: bool = False) -> list[Path]:
-    """Files as given; folders contribute their Excel files (Office lock files `~$…` and our
-    own provider overview skipped)."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found = path.rglob("*") if recursive else path.iterdir()
-            files.extend(sorted(p for p in found if _is_facility_file(p)))
-        else:
-            files.append(path)
+def _files(args: argparse.Namespace) -> list[Path]:
+    """The files of a folder command; says so when there are none."""
+    files = expand(args.dateien, recursive=args.rekursiv)
+    if not files:
+        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
     return files
-
-
-def _is_facility_file(path: Path) -> bool:
-    return (
-        path.suffix.lower() in EXCEL_SUFFIXES
-        and not path.name.startswith("~$")
-        and path.name != "Traegeruebersicht.xlsx"
-        and path.is_file()
-    )
 
 
 def _shown_severities(args: argparse.Namespace) -> tuple[Severity, ...]:
@@ -207,14 +192,14 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.batch.overview import OVERVIEW_NAME, write_csv, write_json, write_overview
+    from kitameldung.batch.files import OVERVIEW_NAME
+    from kitameldung.batch.overview import write_csv, write_json, write_overview
     from kitameldung.batch.runner import SKIPPED, refresh_many
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
 
-    files = expand(args.dateien, recursive=args.rekursiv)
+    files = _files(args)
     if not files:
-        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
         return EXIT_UNREADABLE
     cache = None if args.ohne_cache else ResultCache.default()
     items = _with_progress(
@@ -290,9 +275,8 @@ def _termine(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.calendar_export import collect, write_calendar
     from kitameldung.workbook.atomic import WriteError
 
-    files = expand(args.dateien, recursive=args.rekursiv)
+    files = _files(args)
     if not files:
-        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
         return EXIT_UNREADABLE
     von = args.von or date.today()
     if args.bis and args.bis < von:

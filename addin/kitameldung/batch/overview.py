@@ -24,7 +24,6 @@ from kitameldung.planning.termine import BALD, UEBERFAELLIG
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.refresh import FAILED
 
-OVERVIEW_NAME = "Traegeruebersicht.xlsx"
 COLUMNS = [
     ("Einrichtung", 34),
     ("Datei", 30),

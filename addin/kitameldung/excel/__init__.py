@@ -39,9 +39,9 @@ def behoerde(book: Any) -> str:
 
 def refresh_folder(folder: Path, settings: Settings) -> Path:
     """Refresh every workbook in `folder` and write the provider overview; returns its path."""
-    from kitameldung.batch.overview import OVERVIEW_NAME, write_overview
+    from kitameldung.batch.files import OVERVIEW_NAME, expand
+    from kitameldung.batch.overview import write_overview
     from kitameldung.batch.runner import refresh_many
-    from kitameldung.cli import expand
     from kitameldung.workbook.fingerprint import ResultCache
 
     files = expand([folder], recursive=True)

@@ -19,7 +19,7 @@ from kitameldung.form import FormError, meldung_from_sheets
 from kitameldung.form.workbook import Sheet
 from kitameldung.pipeline import Result, Settings, check_meldung
 from kitameldung.planning import Plan
-from kitameldung.planning.reader import plan_from_rows
+from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.sheets import SHEET_NAMES, SheetSpec
 from kitameldung.sheets.common import assumptions, regelstand
 from kitameldung.workbook.port import WorkbookPort
@@ -52,6 +52,8 @@ def check_live(book: WorkbookPort, settings: Settings) -> Checked:
         raise ActionError(str(err)) from err
     planning = next((s for s in sheets if s.name == SHEET_NAMES["gespraechsplanung"]), None)
     previous = plan_from_rows(planning.rows) if planning is not None else Plan()
+    if previous is None:
+        raise ActionError(missing_header(book.name, SHEET_NAMES["gespraechsplanung"]))
     return Checked(check_meldung(Path(book.name), meldung, settings), previous, sheets)
 
 

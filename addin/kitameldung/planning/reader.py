@@ -45,11 +45,23 @@ def header_row(rows: list[list[Any]]) -> int | None:
     return None
 
 
-def plan_from_rows(rows: list[list[Any]]) -> Plan:
-    """Rows of a Gesprächsplanung sheet (as calamine returns them) → the plan they hold."""
+def missing_header(file: str, sheet: str) -> str:
+    """German message when the key column's header is gone: rewriting the sheet then would lose
+    every entry, so nothing is written."""
+    return (
+        f"{file}: Im Blatt „{sheet}“ fehlt die Kopfzeile mit „{KEY_HEADER}“ (Zeile 22). Ohne sie "
+        "lassen sich Ihre Einträge den Personen nicht zuordnen; die Datei wurde nicht verändert. "
+        "Bitte die Kopfzeile wiederherstellen (Rückgängig oder aus der Sicherung)."
+    )
+
+
+def plan_from_rows(rows: list[list[Any]]) -> Plan | None:
+    """Rows of a Gesprächsplanung sheet (as calamine returns them) → the plan they hold; an
+    empty sheet holds an empty plan, a sheet with content but no key header None."""
     top = header_row(rows)
     if top is None:
-        return Plan()
+        has_content = any(_clean(v, "text") is not None for row in rows for v in row)
+        return None if has_content else Plan()
     fields: dict[int, str] = {}
     extras: dict[int, str] = {}
     for c, value in enumerate(rows[top]):

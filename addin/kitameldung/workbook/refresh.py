@@ -19,7 +19,7 @@ from kitameldung.planning import Plan, merge
 from kitameldung.planning.leitfaden import load_leitfaden
 from kitameldung.planning.overview import planning_data
 from kitameldung.planning.projection import Point, project
-from kitameldung.planning.reader import plan_from_rows
+from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.sheets import (
     SHEET_NAMES,
     SheetSpec,
@@ -117,7 +117,10 @@ def previous_plan(path: Path, package: Package) -> Plan:
     if entry is None:
         return Plan()
     rows = read_sheet(path, entry.name)
-    return plan_from_rows(rows) if rows is not None else Plan()
+    plan = plan_from_rows(rows) if rows is not None else Plan()
+    if plan is None:
+        raise FormError(missing_header(path.name, entry.name))
+    return plan
 
 
 def refresh_file(path: Path, settings: Settings, now: datetime | None = None) -> Outcome:
