@@ -18,6 +18,7 @@ from typing import BinaryIO
 
 from kitameldung.form.workbook import FormError, file_kind
 from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.cells import shared_indices, sheet_cells
 from kitameldung.workbook.xmltext import (
     Edit,
     apply_edits,
@@ -28,8 +29,8 @@ from kitameldung.workbook.xmltext import (
     set_attribute,
     splice,
     start_tag,
-    unescape,
 )
+from kitameldung.workbook.xmlparse import parse, root_info, split_name
 
 CONTENT_TYPES = "[Content_Types].xml"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -39,12 +40,21 @@ OUR_PREFIX = "kitameldung-"
 
 
 @dataclass(frozen=True)
+class Relationship:
+    id: str
+    type: str
+    target: str  # the part name, or the URI of an external target
+    external: bool
+
+
+@dataclass(frozen=True)
 class SheetEntry:
     name: str
     sheet_id: int
     rel_id: str
     part: str | None  # the worksheet part, resolved from the workbook's relationships
     index: int  # position among the workbook's sheets
+    state: str = "visible"
 
     @property
     def our_key(self) -> str | None:
@@ -145,12 +155,16 @@ class Package:
             self._infos = [i for i in self._infos if i.filename != name]
 
     def _workbook_part(self) -> str:
+        found: list[str] = []
+
+        def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+            if local == "Relationship" and attrs.get("Type", "").endswith("/officeDocument") and not found:
+                found.append(resolve("", attrs.get("Target", "")))
+
         root_rels = self._data.get("_rels/.rels")
         if root_rels:
-            for rel in find_all(root_rels.decode("utf-8"), "Relationship"):
-                if rel.attrs.get("Type", "").endswith("/officeDocument"):
-                    return resolve("", rel.attrs.get("Target", ""))
-        return "xl/workbook.xml"
+            parse(root_rels, start)
+        return found[0] if found else "xl/workbook.xml"
 
     @property
     def workbook_rels(self) -> str:
@@ -160,30 +174,52 @@ class Package:
 
     def sheets(self) -> list[SheetEntry]:
         rels = self._relationships(self.workbook)
-        entries = []
-        for index, element in enumerate(find_all(self.text(self.workbook), "sheet")):
-            rel_id = next((v for k, v in element.attrs.items() if k.endswith(":id")), "")
-            target = rels.get(rel_id)
+        entries: list[SheetEntry] = []
+
+        def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+            if local != "sheet":
+                return
+            rel_id = next((v for k, v in attrs.items() if split_name(k) == (REL_NS, "id")), "")
+            sheet_id = attrs.get("sheetId", "0")
             entries.append(
                 SheetEntry(
-                    name=unescape(element.attrs.get("name", "")),
-                    sheet_id=int(element.attrs.get("sheetId", "0")),
+                    name=attrs.get("name", ""),
+                    sheet_id=int(sheet_id) if sheet_id.isdigit() else 0,
                     rel_id=rel_id,
-                    part=target,
-                    index=index,
+                    part=rels.get(rel_id),
+                    index=len(entries),
+                    state=attrs.get("state", "visible"),
                 )
             )
+
+        parse(self._data[self.workbook], start)
         return entries
 
     def _relationships(self, part: str) -> dict[str, str]:
+        """Internal relationships of `part`: id -> target part."""
+        return {rel.id: rel.target for rel in self.relationships(part) if not rel.external}
+
+    def relationships(self, part: str) -> list[Relationship]:
+        """All relationships of `part`, internal targets resolved to part names."""
         data = self._data.get(rels_path(part))
-        if data is None:
-            return {}
-        return {
-            rel.attrs.get("Id", ""): resolve(part, rel.attrs.get("Target", ""))
-            for rel in find_all(data.decode("utf-8"), "Relationship")
-            if rel.attrs.get("TargetMode") != "External"
-        }
+        found: list[Relationship] = []
+
+        def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+            if local == "Relationship":
+                external = attrs.get("TargetMode") == "External"
+                target = attrs.get("Target", "")
+                found.append(
+                    Relationship(
+                        attrs.get("Id", ""),
+                        attrs.get("Type", ""),
+                        target if external else resolve(part, target),
+                        external,
+                    )
+                )
+
+        if data is not None:
+            parse(data, start)
+        return found
 
     def add_sheet(self, name: str, key: str, data: bytes) -> None:
         """Register a new worksheet part of ours after the existing sheets."""
@@ -204,7 +240,7 @@ class Package:
         book = self.text(self.workbook)
         p = root_prefix(book)
         sheet_id = max((s.sheet_id for s in self.sheets()), default=0) + 1
-        r, declare = _rel_prefix(book)
+        r, declare = _rel_prefix(self._data[self.workbook])
         element = f'<{p}sheet name="{attr(name)}" sheetId="{sheet_id}" {r}:id="{rel_id}"{declare}/>'
         self.put_text(self.workbook, _insert_before_close(book, "sheets", element))
 
@@ -272,7 +308,7 @@ class Package:
         chain = next((t for t in rels.values() if t.endswith("calcChain.xml")), None)
         if chain is None or chain not in self._data:
             return
-        if re.search(rf'\bi="{sheet_id}"', self.text(chain)) is None:
+        if sheet_id not in _calc_chain_sheets(self._data[chain]):
             return
         self._drop_part(chain)
         text = self.text(self.workbook_rels)
@@ -283,20 +319,17 @@ class Package:
 
     def part_of_type(self, kind: str) -> str | None:
         """The workbook-level part with relationship type ending in `kind` ("styles", …)."""
-        rels = self._data.get(self.workbook_rels)
-        for rel in find_all(rels.decode("utf-8"), "Relationship") if rels else []:
-            if rel.attrs.get("Type", "").endswith("/" + kind):
-                part = resolve(self.workbook, rel.attrs.get("Target", ""))
-                return part if part in self._data else None
+        for rel in self.relationships(self.workbook):
+            if rel.type.endswith("/" + kind) and not rel.external:
+                return rel.target if rel.target in self._data else None
         return None
 
     def shared_strings_in_use(self, parts: list[str]) -> set[int]:
         used: set[int] = set()
         for part in parts:
             data = self._data.get(part)
-            for attrs, index in _SHARED_CELL.findall(data.decode("utf-8") if data else ""):
-                if re.search(r'\bt="s"', attrs):
-                    used.add(int(index))
+            if data:
+                used |= shared_indices(data)
         return used
 
     def blank_shared_strings(self, indices: set[int]) -> None:
@@ -313,18 +346,31 @@ class Package:
         self.put_text(part, apply_edits(xml, edits))
 
     def cell_styles_in_use(self, parts: list[str]) -> set[int]:
+        """Cell format indices used by cells, formatted rows and column defaults of `parts`."""
         used: set[int] = set()
         for part in parts:
             data = self._data.get(part)
             if data:
-                used.update(int(s) for s in re.findall(rb'<(?:\w+:)?c\b[^>]*?\ss="(\d+)"', data))
+                cells = sheet_cells(data)
+                used.update(c.style for c in cells.cells)
+                used |= cells.row_styles | cells.col_styles
         return used
 
 
-_SHARED_CELL = re.compile(
-    r"<(?:[\w.-]+:)?c\b([^>]*)>(?:(?!</(?:[\w.-]+:)?c>).)*?<(?:[\w.-]+:)?v>(\d+)</", re.DOTALL
-)
+def _calc_chain_sheets(data: bytes) -> set[int]:
+    """Sheet ids the calculation chain names; a <c> without `i` belongs to the previous sheet."""
+    ids: set[int] = set()
+    current = {"i": 0}
 
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "c":
+            value = attrs.get("i")
+            if value and value.isdigit():
+                current["i"] = int(value)
+            ids.add(current["i"])
+
+    parse(data, start)
+    return ids
 
 def _rels_owner(rels_name: str) -> str:
     folder, base = posixpath.split(rels_name)
@@ -343,12 +389,15 @@ def _insert_before_close(xml: str, name: str, snippet: str) -> str:
     return splice(xml, element.body_end, element.body_end, snippet)
 
 
-def _rel_prefix(book: str) -> tuple[str, str]:
-    """The prefix the workbook uses for relationship ids, and a declaration if it has none."""
-    match = re.search(rf'xmlns:([\w.-]+)="{re.escape(REL_NS)}"', book)
-    if match:
-        return match.group(1), ""
-    return "r", f' xmlns:r="{REL_NS}"'
+def _rel_prefix(book: bytes) -> tuple[str, str]:
+    """The prefix the workbook's root declares for relationship ids, and a declaration for the
+    new element if the root declares none (openpyxl with lxml declares it on each <sheet>)."""
+    declared = root_info(book).declared
+    prefix = next((p for p, uri in declared.items() if uri == REL_NS and p), None)
+    if prefix is not None:
+        return prefix, ""
+    r = "r" if "r" not in declared else "kmr"
+    return r, f' xmlns:{r}="{REL_NS}"'
 
 
 def _renumber_after_removal(book: str, index: int) -> str:

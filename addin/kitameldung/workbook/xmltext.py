@@ -29,8 +29,14 @@ class Element:
 
 def root_prefix(xml: str) -> str:
     """The namespace prefix of the root element including its colon ("" or "x:")."""
-    match = re.search(r"<(?![?!])([\w.-]+:)?[\w.-]+[\s>/]", xml)
-    return match.group(1) or "" if match else ""
+    hidden = _hidden_spans(xml)
+    pos = 0
+    while match := re.compile(r"<(?![?!])([\w.-]+:)?[\w.-]+[\s>/]").search(xml, pos):
+        skip = _skip_hidden(hidden, match.start()) if hidden else None
+        if skip is None:
+            return match.group(1) or ""
+        pos = skip
+    return ""
 
 
 def attributes(tag: str) -> dict[str, str]:
@@ -39,22 +45,47 @@ def attributes(tag: str) -> dict[str, str]:
     }
 
 
+_HIDDEN = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.DOTALL)
+
+
+def _hidden_spans(xml: str) -> list[tuple[int, int]]:
+    """Comments, CDATA sections and processing instructions: markup inside them is not markup."""
+    if "<!" not in xml and "<?" not in xml[2:]:
+        return []
+    return [m.span() for m in _HIDDEN.finditer(xml)]
+
+
+def _skip_hidden(spans: list[tuple[int, int]], offset: int) -> int | None:
+    for begin, stop in spans:
+        if begin <= offset < stop:
+            return stop
+    return None
+
+
 def find_all(xml: str, name: str, start: int = 0, end: int | None = None) -> list[Element]:
-    """Elements with local name `name` (no nesting of the same name, as in all parts we edit)."""
+    """Elements with local name `name` (no nesting of the same name, as in all parts we edit);
+    anything inside comments, CDATA or processing instructions is passed over."""
     end = len(xml) if end is None else end
     pattern = re.compile(rf"<((?:[\w.-]+:)?{re.escape(name)})(\s[^>]*?)?(/?)>", re.DOTALL)
+    hidden = _hidden_spans(xml)
     found: list[Element] = []
     pos = start
     while True:
         match = pattern.search(xml, pos, end)
         if not match:
             return found
+        skip = _skip_hidden(hidden, match.start()) if hidden else None
+        if skip is not None:
+            pos = skip
+            continue
         attrs = attributes(match.group(2) or "")
         if match.group(3) == "/":
             found.append(Element(match.start(), match.end(), match.group(0), attrs, None, None))
             pos = match.end()
             continue
         closing = xml.find(f"</{match.group(1)}>", match.end(), end)
+        while closing >= 0 and hidden and (skip := _skip_hidden(hidden, closing)) is not None:
+            closing = xml.find(f"</{match.group(1)}>", skip, end)
         if closing < 0:
             raise ValueError(f"element <{name}> is not closed")
         stop = closing + len(match.group(1)) + 3
