@@ -12,7 +12,8 @@ import openpyxl
 from kitameldung.pipeline import Settings
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
-from kitameldung.workbook.refresh import FAILED, WRITTEN, export_behoerde, refresh_file
+from kitameldung.workbook.behoerde import export_behoerde
+from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 from fidelity import write_fidelity_fixture
 

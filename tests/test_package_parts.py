@@ -6,8 +6,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from kitameldung.workbook.behoerde import forget_titles as _forget_titles
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import _forget_titles
 from kitameldung.workbook.styles import DXFS, STYLES, ensure_dxfs, ensure_styles, remove_styles
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

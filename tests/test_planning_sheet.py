@@ -26,7 +26,8 @@ from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import Parameters, load_rulebook
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.gespraechsplanung import HEADER_ROW, letter
-from kitameldung.workbook.refresh import FAILED, WRITTEN, export_behoerde, refresh_file
+from kitameldung.workbook.behoerde import export_behoerde
+from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 PLAN = SHEET_NAMES["gespraechsplanung"]
 TODAY = date.today()

@@ -261,7 +261,8 @@ def _with_progress(files: list[Path], run, quiet: bool):  # type: ignore[no-unty
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.workbook.refresh import FAILED, export_behoerde
+    from kitameldung.workbook.behoerde import export_behoerde
+    from kitameldung.workbook.refresh import FAILED
 
     outcome = export_behoerde(args.datei, args.behoerde)
     if outcome.status == FAILED:

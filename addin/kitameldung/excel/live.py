@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from kitameldung.form.workbook import Sheet
-from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec
+from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, with_marker
 from kitameldung.workbook.sheetxml import serial
 from kitameldung.workbook.styles import BUILTIN_FORMATS, DXFS, STYLES, Style
 
@@ -71,6 +71,7 @@ class LiveBook:
         return sheet
 
     def _write(self, spec: SheetSpec) -> None:
+        spec = with_marker(spec)
         sheet = self._sheet(spec.name)
         rows = max((r for r, _ in spec.cells), default=1)
         cols = max((c for _, c in spec.cells), default=1)

@@ -19,9 +19,11 @@ from kitameldung.planning.table import (
     Entry,
     Plan,
     Scalar,
+    Slot,
+    TypedFormula,
     left_since,
 )
-from kitameldung.text import normalize
+from kitameldung.text import a1, normalize
 
 _FIELD_BY_HEADER = {normalize(c.header): c.field for c in COLUMNS}
 
@@ -55,46 +57,57 @@ def missing_header(file: str, sheet: str) -> str:
     )
 
 
-def plan_from_rows(rows: list[list[Any]]) -> Plan | None:
+def plan_from_rows(rows: list[list[Any]], formulas: dict[tuple[int, int], str] | None = None) -> Plan | None:
     """Rows of a Gesprächsplanung sheet (as calamine returns them) → the plan they hold; an
-    empty sheet holds an empty plan, a sheet with content but no key header None."""
+    empty sheet holds an empty plan, a sheet with content but no key header None. `formulas`
+    (0-based (row, col) → text) are the formulas people typed; they stay formulas."""
+    formulas = formulas or {}
     top = header_row(rows)
     if top is None:
         has_content = any(_clean(v, "text") is not None for row in rows for v in row)
         return None if has_content else Plan()
     fields: dict[int, str] = {}
-    extras: dict[int, str] = {}
+    extras: dict[int, int] = {}  # column -> position among the added columns
+    headers: list[str] = []
     for c, value in enumerate(rows[top]):
         if not isinstance(value, str) or not value.strip():
             continue
         name = _FIELD_BY_HEADER.get(normalize(value))
         if name is not None and name not in fields.values():
             fields[c] = name
-        elif name is None:
-            extras[c] = value.strip()
+        else:  # a column people added, also one repeating a header
+            extras[c] = len(headers)
+            headers.append(value.strip())
     key_col = next(c for c, f in fields.items() if f == "kennung")
-    plan = Plan(extra_headers=list(extras.values()))
+    plan = Plan(extra_headers=headers)
     seen: set[str] = set()
-    for row in rows[top + 1 :]:
+    for r in range(top + 1, len(rows)):
+        row = rows[r]
         cells = {c: _clean(row[c], BY_FIELD[f].style) for c, f in fields.items() if c < len(row)}
-        typed = {h: _clean(row[c], "text") for c, h in extras.items() if c < len(row)}
+        typed = {i: _clean(row[c], "text") for c, i in extras.items() if c < len(row)}
         key = str(cells.get(key_col) or "").strip()
         values = {fields[c]: v for c, v in cells.items() if v is not None}
-        added: dict[str, Scalar] = {h: v for h, v in typed.items() if v is not None}
+        added: dict[Slot, Scalar] = {i: v for i, v in typed.items() if v is not None}
         if key and key not in seen:
             seen.add(key)
+            typed_formulas: dict[Slot, TypedFormula] = {}
+            for c, text in ((c, formulas.get((r, c))) for c in (*fields, *extras)):
+                slot: Slot = extras[c] if c in extras else fields[c]
+                if text and (c in extras or BY_FIELD[fields[c]].kind == MANUAL):
+                    typed_formulas[slot] = TypedFormula(text, a1(r, c))
             plan.entries.append(
                 Entry(
                     key,
                     {f: v for f, v in values.items() if BY_FIELD[f].kind == FORM and f != "kennung"},
                     {f: v for f, v in values.items() if BY_FIELD[f].kind == MANUAL},
-                    added,
+                    {i: v for i, v in added.items() if isinstance(i, int)},
                     left_since(values.get("meldung")),
+                    typed_formulas,
                 )
             )
         elif any(BY_FIELD[f].kind != FORMULA for f in values) or added:
             # Typed by hand without a key, or a copied row: kept as it is, never dropped.
-            loose: dict[str, Scalar] = {
+            loose: dict[Slot, Scalar] = {
                 BY_FIELD[f].header: v for f, v in values.items() if BY_FIELD[f].kind != FORMULA
             }
             plan.loose_rows.append(loose | added)

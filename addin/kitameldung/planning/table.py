@@ -80,15 +80,30 @@ BY_FIELD = {c.field: c for c in COLUMNS}
 KEY_HEADER = BY_FIELD["kennung"].header
 
 
+@dataclass(frozen=True)
+class TypedFormula:
+    """A formula a person typed into one of their cells: its text (without "="), and the cell it
+    was read from, so it can be moved with its row like Excel moves formulas."""
+
+    text: str
+    origin: str  # A1 address
+
+
+ExtraKey = int  # position of a column people added among `Plan.extra_headers`
+Slot = str | ExtraKey  # a manual column (by field) or a column people added
+
+
 @dataclass
 class Entry:
-    """One row: a person (key), the last values the form gave, what people typed."""
+    """One row: a person (key), the last values the form gave, what people typed (values as last
+    calculated; cells holding a formula also in `formulas`)."""
 
     key: str
     form: dict[str, Scalar] = field(default_factory=dict)
     manual: dict[str, Scalar] = field(default_factory=dict)
-    extra: dict[str, Scalar] = field(default_factory=dict)  # columns people added, by header
+    extra: dict[ExtraKey, Scalar] = field(default_factory=dict)  # columns people added
     left_since: date | None = None
+    formulas: dict[Slot, TypedFormula] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -105,8 +120,8 @@ class Plan:
     without a key (typed by hand) that are kept exactly as they are."""
 
     entries: list[Entry] = field(default_factory=list)
-    extra_headers: list[str] = field(default_factory=list)
-    loose_rows: list[dict[str, Scalar]] = field(default_factory=list)  # header -> value
+    extra_headers: list[str] = field(default_factory=list)  # may repeat, or repeat a built-in one
+    loose_rows: list[dict[Slot, Scalar]] = field(default_factory=list)  # built-in header or extra
 
 
 def person_key(name: str, born: date | None) -> str:
@@ -164,10 +179,11 @@ def merge(previous: Plan, persons: tuple[Person, ...], today: date, params: Para
     for old in previous.entries:
         if old.key in current:
             form = current.pop(old.key)
-            entries.append(Entry(old.key, form, dict(old.manual), dict(old.extra), None))
+            entries.append(Entry(old.key, form, dict(old.manual), dict(old.extra), None, dict(old.formulas)))
         else:
+            left = old.left_since or today
             entries.append(
-                Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), old.left_since or today)
+                Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), left, dict(old.formulas))
             )
     entries += [Entry(key, form) for key, form in current.items()]
     return Plan(entries, list(previous.extra_headers), [dict(r) for r in previous.loose_rows])

@@ -42,3 +42,13 @@ def nested_if(conditions: list[tuple[str, str]], otherwise: str) -> str:
     for condition, value in reversed(conditions):
         formula = f"IF({condition},{value},{formula})"
     return formula
+
+
+def move_formula(text: str, origin: str, target: str) -> str:
+    """A formula (without "=") written in `origin`, as Excel rewrites it when the cell is moved
+    or filled to `target`: relative references shift, absolute ones stay."""
+    if origin == target:
+        return text
+    from openpyxl.formula.translate import Translator
+
+    return Translator("=" + text, origin=origin).translate_formula(target)[1:]

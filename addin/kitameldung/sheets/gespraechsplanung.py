@@ -24,6 +24,7 @@ from kitameldung.planning.table import (
     Entry,
     Plan,
     Scalar,
+    Slot,
 )
 from kitameldung.planning.termine import (
     AUSGESCHIEDEN,
@@ -38,7 +39,7 @@ from kitameldung.planning.termine import (
     summarize,
 )
 from kitameldung.rules import Parameters
-from kitameldung.sheets.formulas import nested_if
+from kitameldung.sheets.formulas import move_formula, nested_if
 from kitameldung.sheets.spec import Formula, Highlight, SheetSpec, Validation, ref
 
 KEY = "gespraechsplanung"
@@ -94,12 +95,12 @@ def build(plan: Plan, projection: list[Point], ctx: Context, name: str) -> Sheet
 
 
 def _table(sheet: SheetSpec, plan: Plan, ctx: Context) -> None:
-    extra_col = {h: len(COLUMNS) + i for i, h in enumerate(plan.extra_headers, start=1)}
+    extra_col = {i: len(COLUMNS) + 1 + i for i in range(len(plan.extra_headers))}
     for col, column in enumerate(COLUMNS, start=1):
         sheet.put(HEADER_ROW, col, column.header, "header")
-    for header, col in extra_col.items():
-        sheet.put(HEADER_ROW, col, header, "header")
-        sheet.widths[col] = 16
+    for i, header in enumerate(plan.extra_headers):
+        sheet.put(HEADER_ROW, extra_col[i], header, "header")
+        sheet.widths[extra_col[i]] = 16
     today = ctx.checked_at.date()
     for row, entry in enumerate(plan.entries, start=HEADER_ROW + 1):
         for col, column in enumerate(COLUMNS, start=1):
@@ -108,16 +109,19 @@ def _table(sheet: SheetSpec, plan: Plan, ctx: Context) -> None:
                 continue
             value = _value(entry, column.field)
             style = FORM_STYLE.get(column.style, column.style) if column.kind == FORM else column.style
-            if value is not None or column.kind == FORM:
-                sheet.put(row, col, value, _typed_style(value, style))
-        for header, value in entry.extra.items():
-            sheet.put(row, extra_col[header], value, _typed_style(value, "text"))
-    by_header = {c.header: i for i, c in enumerate(COLUMNS, start=1)} | extra_col
+            if value is not None or column.kind == FORM or column.field in entry.formulas:
+                sheet.put(row, col, _typed(entry, column.field, value, row, col), _typed_style(value, style))
+        for i, col in extra_col.items():
+            value = entry.extra.get(i)
+            if value is not None or i in entry.formulas:
+                sheet.put(row, col, _typed(entry, i, value, row, col), _typed_style(value, "text"))
+    by_slot: dict[Slot, int] = {c.header: i for i, c in enumerate(COLUMNS, start=1)}
+    by_slot.update(extra_col.items())
     below = HEADER_ROW + len(plan.entries)
     for row, loose in enumerate(plan.loose_rows, start=below + 1):
-        for header, value in loose.items():
-            if header in by_header:
-                sheet.put(row, by_header[header], value, _typed_style(value, "text"))
+        for slot, value in loose.items():
+            if slot in by_slot:
+                sheet.put(row, by_slot[slot], value, _typed_style(value, "text"))
             # a header that is gone (a column people removed) has no place left: never happens
             # for rows read from the sheet, whose headers are all kept in `extra_headers`.
     last = HEADER_ROW + len(plan.entries) + len(plan.loose_rows)
@@ -131,6 +135,14 @@ def _value(entry: Entry, field: str) -> Scalar:
     if field == "meldung":
         return entry.meldung_text
     return entry.form.get(field) if field in entry.form else entry.manual.get(field)
+
+
+def _typed(entry: Entry, slot: Slot, value: Scalar, row: int, col: int) -> Scalar | Formula:
+    """What a person typed: a formula stays a formula, moved with its row as Excel would."""
+    typed = entry.formulas.get(slot)
+    if typed is None:
+        return value
+    return Formula(move_formula(typed.text, typed.origin, ref(row, col)), value)
 
 
 def _typed_style(value: Scalar, style: str) -> str:

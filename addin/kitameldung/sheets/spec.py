@@ -5,7 +5,7 @@ turn it into a worksheet. Neither the builders nor this module know which one is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from kitameldung.text import a1
@@ -92,6 +92,32 @@ class SheetSpec:
     @property
     def last_row(self) -> int:
         return max((r for r, _ in self.cells), default=0)
+
+
+MARKER_PREFIX = "kitameldung-blatt:"
+MARKER_ROWS = 3  # the marker is looked for in the first rows of a sheet
+
+
+def marker_text(key: str) -> str:
+    """The text that makes a sheet recognisably ours, whatever its tab is called and whichever
+    program saved or copied it: a cell survives a rename, a copy and every save."""
+    return MARKER_PREFIX + key
+
+
+def marker_key(value: object) -> str | None:
+    """The key in a marker cell's text, else None."""
+    if isinstance(value, str) and value.startswith(MARKER_PREFIX):
+        key = value[len(MARKER_PREFIX) :].split()[0] if value[len(MARKER_PREFIX) :].strip() else ""
+        return key or None
+    return None
+
+
+def with_marker(spec: SheetSpec) -> SheetSpec:
+    """`spec` with its marker cell in row 1, two columns right of everything else."""
+    last_col = max((c for _, c in spec.cells), default=0)
+    cells = dict(spec.cells)
+    cells[(1, last_col + 2)] = Cell(marker_text(spec.key), "aside")
+    return replace(spec, cells=cells)
 
 
 def ref(row: int, col: int, absolute: bool = False) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kitameldung.sheets.formulas import move_formula
 from kitameldung.text import a1_parts, column_letter
 from kitameldung.workbook.xmlparse import attribute, parse, stop
 
@@ -159,11 +160,8 @@ def _formula(cell: RawCell, body: str, attrs: dict[str, str], masters: dict[str,
     master = masters.get(index)
     if master is None:
         return ""
-    from openpyxl.formula.translate import Translator
-
     text, row, col = master
-    origin = f"{column_letter(col - 1)}{row}"
-    return Translator("=" + text, origin=origin).translate_formula(f"{column_letter(cell.col - 1)}{cell.row}")[1:]
+    return move_formula(text, f"{column_letter(col - 1)}{row}", f"{column_letter(cell.col - 1)}{cell.row}")
 
 
 def shared_indices(data: bytes) -> set[int]:

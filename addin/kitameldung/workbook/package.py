@@ -19,18 +19,19 @@ from typing import BinaryIO
 from kitameldung.form.workbook import FormError, file_kind
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
+from kitameldung.workbook.xmlparse import parse, root_info, split_name
 from kitameldung.workbook.xmltext import (
     Edit,
     apply_edits,
     attr,
     find_all,
     find_one,
+    inner,
     root_prefix,
     set_attribute,
     splice,
     start_tag,
 )
-from kitameldung.workbook.xmlparse import parse, root_info, split_name
 
 CONTENT_TYPES = "[Content_Types].xml"
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -60,7 +61,7 @@ class SheetEntry:
     def our_key(self) -> str | None:
         base = posixpath.basename(self.part or "")
         if base.startswith(OUR_PREFIX) and base.endswith(".xml"):
-            return base[len(OUR_PREFIX) : -4]
+            return re.sub(r"-\d+$", "", base[len(OUR_PREFIX) : -4])
         return None
 
 
@@ -76,10 +77,13 @@ def resolve(source_part: str, target: str) -> str:
 
 
 class Package:
-    def __init__(self, path: Path, entries: list[tuple[zipfile.ZipInfo, bytes]]) -> None:
+    def __init__(
+        self, path: Path, entries: list[tuple[zipfile.ZipInfo, bytes]], comment: bytes = b""
+    ) -> None:
         self.path = path
         self._infos = [info for info, _ in entries]
         self._data = {info.filename: data for info, data in entries}
+        self.comment = comment  # the zip archive comment, outside every part
         self.workbook = self._workbook_part()
 
     # ------------------------------------------------------------------ reading and writing
@@ -100,18 +104,19 @@ class Package:
         try:
             with zipfile.ZipFile(path) as archive:
                 entries = [(info, archive.read(info)) for info in archive.infolist()]
+                comment = archive.comment
         except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
             raise FormError(
                 f"{name}: Die Datei ist beschädigt ({err}). Bitte in Excel öffnen und reparieren lassen."
             ) from err
-        package = cls(path, entries)
+        package = cls(path, entries, comment)
         if package.workbook not in package._data:
             raise FormError(f"{name}: Die Arbeitsmappe hat keinen Arbeitsmappen-Teil (xl/workbook.xml).")
         return package
 
     def copy(self) -> Package:
         """An independent package sharing the (immutable) part bytes."""
-        return Package(self.path, [(info, self._data[info.filename]) for info in self._infos])
+        return Package(self.path, [(info, self._data[info.filename]) for info in self._infos], self.comment)
 
     def write(self, target: Path) -> None:
         write_atomic(target, self._write_zip)
@@ -120,6 +125,7 @@ class Package:
         with zipfile.ZipFile(out, "w") as archive:
             for info in self._infos:
                 archive.writestr(info, self._data[info.filename])
+            archive.comment = self.comment
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -223,8 +229,13 @@ class Package:
 
     def add_sheet(self, name: str, key: str, data: bytes) -> None:
         """Register a new worksheet part of ours after the existing sheets."""
-        part = posixpath.join(posixpath.dirname(self.workbook), "worksheets", f"{OUR_PREFIX}{key}.xml")
+        part = self._our_part(key)
         rel_id = f"rIdKitameldung_{key}"
+        taken = {rel.id for rel in self.relationships(self.workbook)}
+        number = 2
+        while rel_id in taken:
+            rel_id = f"rIdKitameldung_{key}_{number}"
+            number += 1
         self.put(part, data)
         types = self.text(CONTENT_TYPES)
         p = root_prefix(types)
@@ -244,6 +255,42 @@ class Package:
         element = f'<{p}sheet name="{attr(name)}" sheetId="{sheet_id}" {r}:id="{rel_id}"{declare}/>'
         self.put_text(self.workbook, _insert_before_close(book, "sheets", element))
 
+    def adopt_sheet(self, entry: SheetEntry, key: str, data: bytes) -> None:
+        """Put `data` in the place of a sheet of ours that another program saved (and renamed
+        the part of): same tab, same position, our part name again. What only the old part
+        used (its relationships, its texts in the shared string table) goes with it."""
+        assert entry.part is not None
+        strings = self.shared_strings_in_use([entry.part])
+        self._drop_calc_chain_for(entry.sheet_id)
+        for part in self._exclusive_tree(entry.part):
+            self._drop_part(part)
+        part = self._our_part(key)
+        self.put(part, data)
+        types = self.text(CONTENT_TYPES)
+        override = f'<{root_prefix(types)}Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>'
+        self.put_text(CONTENT_TYPES, _insert_before_close(types, "Types", override))
+        rels = self.text(self.workbook_rels)
+        target = posixpath.relpath(part, posixpath.dirname(self.workbook))
+        for rel in find_all(rels, "Relationship"):
+            if rel.attrs.get("Id") == entry.rel_id:
+                tag = set_attribute(start_tag(rel), "Target", attr(target))
+                rels = splice(rels, rel.start, rel.start + len(start_tag(rel)), tag)
+                break
+        self.put_text(self.workbook_rels, rels)
+        if strings:
+            remaining = [e.part for e in self.sheets() if e.part]
+            self.blank_shared_strings(strings - self.shared_strings_in_use(remaining))
+
+    def _our_part(self, key: str) -> str:
+        part = posixpath.join(posixpath.dirname(self.workbook), "worksheets", f"{OUR_PREFIX}{key}.xml")
+        number = 2
+        while part in self._data:  # a second sheet of the same key (a copy people made)
+            part = posixpath.join(
+                posixpath.dirname(self.workbook), "worksheets", f"{OUR_PREFIX}{key}-{number}.xml"
+            )
+            number += 1
+        return part
+
     def replace_sheet(self, entry: SheetEntry, data: bytes) -> None:
         assert entry.part is not None
         if self._data.get(entry.part) != data:
@@ -257,7 +304,7 @@ class Package:
         book = self.text(self.workbook)
         element = find_all(book, "sheet")[entry.index]
         book = splice(book, element.start, element.end, "")
-        book = _renumber_after_removal(book, entry.index)
+        book = _renumber_after_removal(book, entry.index, entry.name)
         self.put_text(self.workbook, book)
 
         rels = self.text(self.workbook_rels)
@@ -400,11 +447,23 @@ def _rel_prefix(book: bytes) -> tuple[str, str]:
     return r, f' xmlns:{r}="{REL_NS}"'
 
 
-def _renumber_after_removal(book: str, index: int) -> str:
-    """Sheet-local names and the active tab count sheets by position: shift those after `index`."""
+def refers_to_sheet(formula: str, sheet: str) -> bool:
+    """Whether a formula or defined name refers to cells of the sheet called `sheet`."""
+    quoted = "'" + sheet.replace("'", "''") + "'!"
+    if quoted.casefold() in formula.casefold():
+        return True
+    return re.search(rf"(?<![\w.']){re.escape(sheet)}!", formula, re.IGNORECASE) is not None
+
+
+def _renumber_after_removal(book: str, index: int, sheet: str) -> str:
+    """Sheet-local names and the active tab count sheets by position: shift those after `index`.
+    Names that refer to the removed sheet go with it."""
     edits: list[Edit] = []
     for name in find_all(book, "definedName"):
         local = name.attrs.get("localSheetId")
+        if refers_to_sheet(inner(book, name), sheet):
+            edits.append((name.start, name.end, ""))
+            continue
         if local is None or not local.isdigit():
             continue
         position = int(local)

@@ -1,4 +1,4 @@
-"""`refresh` writes our sheets into a facility workbook; `export_behoerde` takes them out again.
+"""`refresh` writes our sheets into a facility workbook (`behoerde` takes them out again).
 
 Both go through `Package`, so the authority's parts are copied byte for byte, and through
 `write_atomic`, so the user's file is replaced in one step or not at all.
@@ -6,14 +6,13 @@ Both go through `Package`, so the authority's parts are copied byte for byte, an
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from kitameldung.dates import EPOCH
 from kitameldung.form import FormError
-from kitameldung.form.workbook import Sheet, open_sheets, read_sheet
+from kitameldung.form.workbook import Sheet, open_sheets
 from kitameldung.pipeline import Result, Settings, check_file
 from kitameldung.planning import Plan, merge
 from kitameldung.planning.leitfaden import load_leitfaden
@@ -28,11 +27,15 @@ from kitameldung.sheets import (
     pruefbericht,
     quote_bedarf,
 )
+from kitameldung.text import a1_parts
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
+from kitameldung.workbook.cells import sheet_cells
+from kitameldung.workbook.grid import read_grid
+from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name
 from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
-from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles, remove_styles
-from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
+from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles
+from kitameldung.workbook.xmlparse import XmlRefused
 
 WRITTEN, UNCHANGED, FAILED = "aktualisiert", "unverändert", "fehler"
 
@@ -112,15 +115,39 @@ def build_sheets(result: Result, checked_at: datetime, planning: Planning | None
 
 
 def previous_plan(path: Path, package: Package) -> Plan:
-    """What the Gesprächsplanung in the file holds now (empty when there is none)."""
-    entry = next((e for e in our_sheets(package) if _key(e) == gespraechsplanung.KEY), None)
-    if entry is None:
+    """What the Gesprächsplanung in the file holds now (empty when there is none), with the
+    formulas people typed into it."""
+    found = primary_sheets(package).get(gespraechsplanung.KEY)
+    if found is None or found.entry.part is None:
         return Plan()
-    rows = read_sheet(path, entry.name)
-    plan = plan_from_rows(rows) if rows is not None else Plan()
+    try:
+        grid = read_grid(package, found.entry.part)
+    except XmlRefused as err:
+        raise FormError(
+            f"{path.name}: Das Blatt „{found.entry.name}“ kann nicht gelesen werden ({err}). Die Datei "
+            "wurde nicht verändert; bitte in Excel öffnen und erneut speichern."
+        ) from err
+    plan = plan_from_rows(grid.rows, grid.formulas)
     if plan is None:
-        raise FormError(missing_header(path.name, entry.name))
+        raise FormError(missing_header(path.name, found.entry.name))
     return plan
+
+
+def primary_sheets(package: Package) -> dict[str, OurSheet]:
+    """Per key, the sheet of ours a refresh updates: the one in our part, else the one with our
+    tab name, else the first (a copy people made of a sheet of ours stays as it is)."""
+    chosen: dict[str, OurSheet] = {}
+    for sheet in our_sheets(package, everywhere=False):
+        current = chosen.get(sheet.key)
+        if current is None or _rank(sheet) < _rank(current):
+            chosen[sheet.key] = sheet
+    return chosen
+
+
+def _rank(sheet: OurSheet) -> int:
+    if sheet.by == "part":
+        return 0
+    return 1 if sheet.entry.name == SHEET_NAMES.get(sheet.key) else 2
 
 
 def refresh_file(path: Path, settings: Settings, now: datetime | None = None) -> Outcome:
@@ -172,30 +199,24 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
         except StylesUnavailable:
             index = {}
     wanted = {s.key for s in sheets}
-    # Removing a sheet renumbers the others: look them up afresh after every change.
-    while stale := [e for e in our_sheets(package) if _key(e) not in wanted]:
-        package.remove_sheet(stale[0])
+    # Decided once, before any change: positions shift as sheets go, relationship ids stay.
+    chosen = primary_sheets(package)
+    for stale in (o for o in chosen.values() if o.key not in wanted):
+        package.remove_sheet(_current(package, stale))
     for sheet in sheets:
         data = worksheet_xml(sheet, index, dxfs)
-        entry = next((e for e in our_sheets(package) if _key(e) == sheet.key), None)
-        if entry is not None and entry.our_key == sheet.key:
-            package.replace_sheet(entry, data)
-            continue
-        if entry is not None:  # ours by its tab name, in a part Excel renamed: start afresh
-            package.remove_sheet(entry)
-        package.add_sheet(sheet.name, sheet.key, data)
+        found = chosen.get(sheet.key)
+        if found is None:
+            name = unique_sheet_name(sheet.name, [e.name for e in package.sheets()])
+            package.add_sheet(name, sheet.key, data)
+        elif found.by == "part":
+            package.replace_sheet(_current(package, found), data)
+        else:  # ours, in a part another program renamed; the tab keeps the name people gave it
+            package.adopt_sheet(_current(package, found), sheet.key, data)
 
 
-def our_sheets(package: Package) -> list[SheetEntry]:
-    return [e for e in package.sheets() if _key(e) is not None]
-
-
-def _key(entry: SheetEntry) -> str | None:
-    return entry.our_key or _key_by_name(entry.name)
-
-
-def _key_by_name(name: str) -> str | None:
-    return next((key for key, title in SHEET_NAMES.items() if title == name), None)
+def _current(package: Package, sheet: OurSheet) -> SheetEntry:
+    return next(e for e in package.sheets() if e.rel_id == sheet.entry.rel_id)
 
 
 def previous_check_time(package: Package) -> datetime | None:
@@ -204,67 +225,15 @@ def previous_check_time(package: Package) -> datetime | None:
     data = package.get(entry.part) if entry and entry.part else None
     if data is None:
         return None
-    match = re.search(rf'<c r="{pruefbericht.CHECKED_AT_CELL}"[^>]*><v>([0-9.]+)</v>', data.decode("utf-8"))
-    if match is None:
-        return None
-    return EPOCH + timedelta(seconds=round(float(match.group(1)) * 86400))
-
-
-# ---------------------------------------------------------------------- Behördenfassung
-
-
-def export_behoerde(source: Path, target: Path) -> Outcome:
-    """A copy without any sheet or trace of kitameldung; every other part byte-identical."""
+    row, col = a1_parts(pruefbericht.CHECKED_AT_CELL)
     try:
-        if target.resolve() == source.resolve():
-            raise WriteError(
-                f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
-                "Arbeitsdatei mit Prüfbericht erhalten bleibt."
-            )
-        if target.suffix.lower() not in (".xlsx", ".xlsm"):
-            raise WriteError(f"{target.name}: Bitte als .xlsx (oder .xlsm) speichern.")
-        refuse_if_open(target)
-        package = Package.read(source)
-        removed = our_sheets(package)
-        for entry in removed:
-            package.remove_sheet(next(e for e in package.sheets() if e.rel_id == entry.rel_id))
-        styles = package.part_of_type("styles")
-        if styles is not None:
-            used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
-            package.put_text(styles, remove_styles(package.text(styles), used))
-        _forget_titles(package, [e.name for e in removed])
-        package.write(target)
-    except (FormError, WriteError) as err:
-        return Outcome(source, FAILED, str(err))
-    gone = (
-        f"{len(removed)} kitameldung-Blätter entfernt" if removed else "keine kitameldung-Blätter enthalten"
-    )
-    return Outcome(source, WRITTEN, f"Behördenfassung {target.name} geschrieben ({gone}).")
-
-
-def _forget_titles(package: Package, names: list[str]) -> None:
-    """docProps/app.xml as Excel writes it lists the tab names; drop ours from that list."""
-    part = "docProps/app.xml"
-    data = package.get(part)
-    if data is None or not names:
-        return
-    xml = data.decode("utf-8")
-    titles = find_one(xml, "TitlesOfParts")
-    if titles is None or titles.body_start is None:
-        return
-    vector = next(iter(find_all(xml, "vector", titles.body_start, titles.body_end)), None)
-    if vector is None or vector.body_start is None:
-        return
-    ours = [e for e in find_all(xml, "lpstr", vector.body_start, vector.body_end) if inner(xml, e) in names]
-    if not ours:
-        return
-    edits: list[Edit] = [(e.start, e.end, "") for e in ours]
-    edits += count_edit(vector, "size", -len(ours))
-    pairs = find_one(xml, "HeadingPairs")
-    if pairs is not None and pairs.body_start is not None:
-        # The first heading pair counts the worksheets, which come first in the titles.
-        first = next(iter(find_all(xml, "i4", pairs.body_start, pairs.body_end)), None)
-        number = inner(xml, first).strip() if first else ""
-        if first is not None and number.isdigit():
-            edits.append((first.body_start or 0, first.body_end or 0, str(int(number) - len(ours))))
-    package.put_text(part, apply_edits(xml, edits))
+        cell = next((c for c in sheet_cells(data, max_row=row).cells if (c.row, c.col) == (row, col)), None)
+    except XmlRefused:
+        return None
+    try:
+        serial = float(cell.value) if cell is not None and cell.kind == "n" and cell.value else None
+    except ValueError:
+        return None
+    if serial is None or not 0 < serial < 2958466:
+        return None
+    return EPOCH + timedelta(seconds=round(serial * 86400))

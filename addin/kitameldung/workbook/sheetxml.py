@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from kitameldung.dates import EPOCH
-from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref
+from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref, with_marker
 from kitameldung.workbook.xmltext import attr, text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -60,6 +60,7 @@ def _typed(value: Scalar) -> tuple[str, str | None]:
 
 
 def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None) -> bytes:
+    spec = with_marker(spec)
     rows: dict[int, list[tuple[int, Cell]]] = {}
     for (r, c), cell in spec.cells.items():
         rows.setdefault(r, []).append((c, cell))

@@ -11,8 +11,9 @@ Element names come back as `(namespace, local name)`; prefixes never matter.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from xml.parsers import expat
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -36,7 +37,7 @@ def split_name(name: str) -> tuple[str, str]:
 def _parser() -> expat.XMLParserType:
     parser = expat.ParserCreate(namespace_separator=_SEP)
 
-    def refuse(*_: object) -> None:
+    def refuse(*_: object) -> Any:
         raise XmlRefused("DTD oder Entitätsdeklaration")
 
     parser.StartDoctypeDeclHandler = refuse
@@ -139,12 +140,16 @@ def check_well_formed(data: bytes) -> None:
     parse(data, lambda *_: None)
 
 
-def texts(data: bytes) -> Iterator[str]:
-    """Every text node and attribute value of a part (for leak checks)."""
+def text_nodes(data: bytes) -> list[str]:
+    """Every text node of a part (for leak checks), adjacent character data joined."""
     found: list[str] = []
+    current: list[str] = []
 
-    def on_start(_ns: str, _local: str, attrs: dict[str, str]) -> None:
-        found.extend(attrs.values())
+    def flush(*_: object) -> None:
+        if current:
+            found.append("".join(current))
+            current.clear()
 
-    parse(data, on_start, text=found.append)
-    yield from found
+    parse(data, flush, flush, current.append)
+    flush()
+    return found

@@ -1,0 +1,148 @@
+"""The Behördenfassung: the workbook without any sheet or trace of kitameldung.
+
+Our sheets are found by part name, marker cell or tab name (`ours`), under any tab name and in
+any number of copies. Before the copy is written it is checked: no sheet of ours, no text only
+our sheets held (the confidential Gesprächsplanung above all), no defined name or document
+property pointing at them. If anything is left, nothing is written and the user is told why.
+The zip archive comment marks the file as ours, so a folder run does not take it for a
+facility report; every part stays as it was.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kitameldung.form import FormError
+from kitameldung.sheets.spec import MARKER_PREFIX
+from kitameldung.workbook.atomic import WriteError, refuse_if_open
+from kitameldung.workbook.grid import read_grid
+from kitameldung.workbook.ours import OWN_FILE_MARK, our_sheets
+from kitameldung.workbook.package import Package, refers_to_sheet
+from kitameldung.workbook.refresh import FAILED, WRITTEN, Outcome
+from kitameldung.workbook.styles import remove_styles
+from kitameldung.workbook.xmlparse import XmlRefused, text_nodes
+from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
+
+BEHOERDE_MARK = (OWN_FILE_MARK + "behoerdenfassung").encode("ascii")
+_XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
+# Numbers, dates and cell addresses (the Prüfbericht lists cells) say nothing about a person.
+_NOT_TELLING = re.compile(r"[\d\s.,:;%/+-]*|\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?")
+
+
+def export_behoerde(source: Path, target: Path) -> Outcome:
+    """A copy without any sheet or trace of kitameldung; every other part byte-identical."""
+    try:
+        if target.resolve() == source.resolve():
+            raise WriteError(
+                f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
+                "Arbeitsdatei mit Prüfbericht erhalten bleibt."
+            )
+        if target.suffix.lower() not in (".xlsx", ".xlsm"):
+            raise WriteError(f"{target.name}: Bitte als .xlsx (oder .xlsm) speichern.")
+        refuse_if_open(target)
+        package = Package.read(source)
+        removed = behoerde_package(package)
+        package.write(target)
+    except (FormError, WriteError) as err:
+        return Outcome(source, FAILED, str(err))
+    gone = (
+        f"{len(removed)} kitameldung-Blätter entfernt" if removed else "keine kitameldung-Blätter enthalten"
+    )
+    return Outcome(source, WRITTEN, f"Behördenfassung {target.name} geschrieben ({gone}).")
+
+
+def behoerde_package(package: Package) -> list[str]:
+    """Turn `package` into the Behördenfassung and verify it; returns the removed tab names.
+    Raises WriteError (German) when a trace of our sheets would remain."""
+    name = package.path.name
+    try:
+        ours = our_sheets(package)
+        removed_names = [o.entry.name for o in ours]
+        our_texts = _sheet_texts(package, [o.entry.part for o in ours])
+        for sheet in ours:
+            package.remove_sheet(next(e for e in package.sheets() if e.rel_id == sheet.entry.rel_id))
+        styles = package.part_of_type("styles")
+        if styles is not None:
+            used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
+            package.put_text(styles, remove_styles(package.text(styles), used))
+        forget_titles(package, removed_names)
+        kept_texts = _sheet_texts(package, [e.part for e in package.sheets()])
+        secret = {t for t in our_texts - kept_texts if not _NOT_TELLING.fullmatch(t)}
+        secret |= {n for n in removed_names if n not in {e.name for e in package.sheets()}}
+        _verify(package, secret, removed_names)
+    except XmlRefused as err:
+        raise WriteError(
+            f"{name}: Die Arbeitsmappe enthält einen Teil, der kein gültiges XML ist ({err}); die "
+            "Behördenfassung wurde nicht geschrieben. Bitte in Excel öffnen und erneut speichern."
+        ) from err
+    package.comment = BEHOERDE_MARK
+    return removed_names
+
+
+def _sheet_texts(package: Package, parts: list[str | None]) -> set[str]:
+    found: set[str] = set()
+    for part in parts:
+        if part and package.get(part) is not None:
+            grid = read_grid(package, part)
+            found |= {v.strip() for row in grid.rows for v in row if isinstance(v, str) and v.strip()}
+    return found
+
+
+def _verify(package: Package, secret: set[str], removed_names: list[str]) -> None:
+    """Refuse unless the package is free of our sheets, their texts and names pointing at them."""
+    name = package.path.name
+    left = our_sheets(package)
+    if left:
+        raise WriteError(
+            f"{name}: Das Blatt „{left[0].entry.name}“ von kitameldung ließ sich nicht entfernen; die "
+            "Behördenfassung wurde nicht geschrieben. Bitte das Blatt in Excel löschen und erneut versuchen."
+        )
+    book = package.text(package.workbook)
+    for defined in find_all(book, "definedName"):
+        if any(refers_to_sheet(inner(book, defined), sheet) for sheet in removed_names):
+            raise WriteError(
+                f"{name}: Der Name „{defined.attrs.get('name', '')}“ verweist noch auf ein Blatt von "
+                "kitameldung; die Behördenfassung wurde nicht geschrieben. Bitte den Namen in Excel "
+                "(Formeln › Namens-Manager) löschen und erneut versuchen."
+            )
+    for part, data in package.parts().items():
+        if not _XML_PART.search(part):
+            continue
+        for value in text_nodes(data):
+            stripped = value.strip()
+            if stripped in secret or stripped.startswith(MARKER_PREFIX):
+                raise WriteError(
+                    f"{name}: Im Teil {part} stünde noch ein Text aus den Blättern von kitameldung "
+                    f"(„{stripped[:40]}“); die Behördenfassung wurde nicht geschrieben, damit keine "
+                    "vertraulichen Angaben weitergegeben werden. Bitte die Stelle in Excel entfernen "
+                    "oder die Datei an die IT geben."
+                )
+
+
+def forget_titles(package: Package, names: list[str]) -> None:
+    """docProps/app.xml as Excel writes it lists the tab names; drop ours from that list."""
+    part = "docProps/app.xml"
+    data = package.get(part)
+    if data is None or not names:
+        return
+    xml = data.decode("utf-8")
+    titles = find_one(xml, "TitlesOfParts")
+    if titles is None or titles.body_start is None:
+        return
+    vector = next(iter(find_all(xml, "vector", titles.body_start, titles.body_end)), None)
+    if vector is None or vector.body_start is None:
+        return
+    ours = [e for e in find_all(xml, "lpstr", vector.body_start, vector.body_end) if inner(xml, e) in names]
+    if not ours:
+        return
+    edits: list[Edit] = [(e.start, e.end, "") for e in ours]
+    edits += count_edit(vector, "size", -len(ours))
+    pairs = find_one(xml, "HeadingPairs")
+    if pairs is not None and pairs.body_start is not None:
+        # The first heading pair counts the worksheets, which come first in the titles.
+        first = next(iter(find_all(xml, "i4", pairs.body_start, pairs.body_end)), None)
+        number = inner(xml, first).strip() if first else ""
+        if first is not None and number.isdigit():
+            edits.append((first.body_start or 0, first.body_end or 0, str(int(number) - len(ours))))
+    package.put_text(part, apply_edits(xml, edits))
