@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
-from kitameldung.batch.files import expand
+from kitameldung.batch.files import expand, own_outputs
 from kitameldung.checks import Severity
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
 from kitameldung.pipeline import EXIT_FEHLER, EXIT_UNREADABLE, Settings, check_file, overall_exit
@@ -146,7 +146,9 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.render.json_out import result_json
     from kitameldung.render.text import summary
 
-    files = expand(args.dateien)
+    files, notes = own_outputs(expand(args.dateien), args.dateien)
+    for note in notes:
+        print(f"Übersprungen: {note}", file=sys.stderr)
     if not files:
         print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
         return EXIT_UNREADABLE

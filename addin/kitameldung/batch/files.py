@@ -29,3 +29,20 @@ def _is_facility_file(path: Path) -> bool:
         and path.name != OVERVIEW_NAME
         and path.is_file()
     )
+
+
+def own_outputs(files: list[Path], named: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """Files found in folders that kitameldung wrote itself (Behördenfassung, overview under any
+    name) are no facility reports: left out, with a note each. Files named one by one stay."""
+    from kitameldung.workbook.ours import own_file_kind, own_file_note
+
+    explicit = {p.resolve() for p in named if not p.is_dir()}
+    kept: list[Path] = []
+    notes: list[str] = []
+    for path in files:
+        kind = None if path.resolve() in explicit else own_file_kind(path)
+        if kind is None:
+            kept.append(path)
+        else:
+            notes.append(own_file_note(path, kind))
+    return kept, notes

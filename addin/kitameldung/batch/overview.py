@@ -22,6 +22,7 @@ from kitameldung.batch.runner import BatchItem
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
 from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.ours import save_own_file
 from kitameldung.workbook.refresh import FAILED
 
 COLUMNS = [
@@ -120,7 +121,7 @@ def write_overview(items: list[BatchItem], target: Path) -> None:
         _chart(book, sheet, len(rows))
     _findings(book.create_sheet("Befunde"), rows, target.parent)
     _failures(book.create_sheet("Nicht verarbeitet"), items)
-    write_atomic(target, lambda out: book.save(out))
+    write_atomic(target, lambda out: save_own_file(book, "traegeruebersicht", out))
 
 
 def _link(path: str, folder: Path) -> str:

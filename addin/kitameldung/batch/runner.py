@@ -18,6 +18,7 @@ from kitameldung.pipeline import Settings
 from kitameldung.render.json_out import result_json
 from kitameldung.workbook.atomic import lock_file
 from kitameldung.workbook.fingerprint import ResultCache, settings_key
+from kitameldung.workbook.ours import own_file_kind, own_file_note
 from kitameldung.workbook.refresh import FAILED, UNCHANGED, refresh_file
 
 SKIPPED = "übersprungen"
@@ -70,6 +71,8 @@ def _refresh_one(path: str) -> BatchItem:
             return BatchItem(
                 path, SKIPPED, f"{file.name}: in Excel geöffnet – nicht aktualisiert.", None, _peak_rss_mb()
             )
+        if (kind := own_file_kind(file)) is not None:
+            return BatchItem(path, SKIPPED, own_file_note(file, kind), None, _peak_rss_mb())
         cache = ResultCache(job.cache) if job.cache else None
         if cache is not None and (hit := cache.lookup(file, job.key)) is not None:
             return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())

@@ -12,10 +12,12 @@ part the authority's workbook.
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.spec import MARKER_ROWS, marker_key
@@ -129,6 +131,19 @@ def _custom_property_kind(data: bytes) -> str | None:
     parse(data, start, text=text)
     kind = "".join(found).strip()
     return kind if kind in OWN_FILES else None
+
+
+def save_own_file(book: Any, kind: str, out: BinaryIO) -> None:
+    """Save a workbook we made with openpyxl, marked as our `kind` of output: a custom document
+    property (Excel keeps it when it re-saves) and the zip archive comment."""
+    from openpyxl.packaging.custom import StringProperty
+
+    book.custom_doc_props.append(StringProperty(name=CUSTOM_PROPERTY, value=kind))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.comment = (OWN_FILE_MARK + kind).encode("ascii")
+    out.write(buffer.getvalue())
 
 
 def own_file_note(path: Path, kind: str) -> str:

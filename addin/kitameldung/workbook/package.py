@@ -19,7 +19,14 @@ from typing import BinaryIO
 from kitameldung.form.workbook import FormError, file_kind
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
-from kitameldung.workbook.xmlparse import parse, root_info, split_name
+from kitameldung.workbook.xmlparse import (
+    STRICT_MAIN_NS,
+    XmlRefused,
+    check_well_formed,
+    parse,
+    root_info,
+    split_name,
+)
 from kitameldung.workbook.xmltext import (
     Edit,
     apply_edits,
@@ -109,9 +116,27 @@ class Package:
             raise FormError(
                 f"{name}: Die Datei ist beschädigt ({err}). Bitte in Excel öffnen und reparieren lassen."
             ) from err
-        package = cls(path, entries, comment)
-        if package.workbook not in package._data:
-            raise FormError(f"{name}: Die Arbeitsmappe hat keinen Arbeitsmappen-Teil (xl/workbook.xml).")
+        try:
+            package = cls(path, entries, comment)
+            if package.workbook not in package._data:
+                raise FormError(f"{name}: Die Arbeitsmappe hat keinen Arbeitsmappen-Teil (xl/workbook.xml).")
+            for part in (CONTENT_TYPES, package.workbook, package.workbook_rels):
+                if part not in package._data:
+                    raise FormError(f"{name}: Der Arbeitsmappe fehlt der Teil {part}.")
+                package._data[part].decode("utf-8")
+            root = root_info(package._data[package.workbook])
+        except (XmlRefused, UnicodeDecodeError) as err:
+            raise FormError(
+                f"{name}: Ein Verwaltungsteil der Arbeitsmappe ist kein lesbares XML ({err}); kitameldung "
+                "ändert die Datei darum nicht. Bitte in Excel öffnen und als „Excel-Arbeitsmappe (*.xlsx)“ "
+                "neu speichern."
+            ) from err
+        if root.namespace == STRICT_MAIN_NS:
+            raise FormError(
+                f"{name}: Die Arbeitsmappe ist im Format „Strict Open XML“ gespeichert, das kitameldung nicht "
+                "ergänzen kann. Bitte in Excel unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ "
+                "speichern und diese Datei verwenden."
+            )
         return package
 
     def copy(self) -> Package:
@@ -152,8 +177,17 @@ class Package:
         self._data[name] = data
 
     def put_text(self, name: str, xml: str) -> None:
-        if xml.encode("utf-8") != self._data.get(name):
-            self.put(name, xml.encode("utf-8"))
+        """Store an edited part; an edit that would leave it malformed XML is refused."""
+        data = xml.encode("utf-8")
+        if data != self._data.get(name):
+            try:
+                check_well_formed(data)
+            except XmlRefused as err:
+                raise FormError(
+                    f"{self.path.name}: Der Teil {name} ließe sich nicht fehlerfrei ergänzen ({err}); die "
+                    "Datei wurde nicht verändert. Bitte in Excel öffnen und erneut speichern."
+                ) from err
+            self.put(name, data)
 
     def drop(self, name: str) -> None:
         if name in self._data:
