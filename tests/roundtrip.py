@@ -142,7 +142,9 @@ def type_planning(path: Path, typed: dict[str, dict[str, Any]], sheet: str | Non
     book.save(path)
 
 
-def planning_values(path: Path, sheet: str | None = None, formulas: bool = False) -> dict[str, dict[str, Any]]:
+def planning_values(
+    path: Path, sheet: str | None = None, formulas: bool = False
+) -> dict[str, dict[str, Any]]:
     """Person key -> header -> value of the planning sheet (first header of a name wins;
     repeated headers get "#2", "#3")."""
     book = openpyxl.load_workbook(path, data_only=not formulas)
@@ -226,7 +228,9 @@ def _shape_sheet(data: bytes, strings: list[ET.Element]) -> bytes:
         return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
     ext_list = ET.SubElement(root, _q("extLst"))
     ext = ET.SubElement(ext_list, _q("ext"), {"uri": "{78C0D931-6437-407d-A8EE-F0AAD7539E65}"})
-    ET.SubElement(ext, "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}conditionalFormattings")
+    ET.SubElement(
+        ext, "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}conditionalFormattings"
+    )
     return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -272,8 +276,10 @@ def _share(cell: ET.Element, formula: ET.Element, shared: dict[tuple[int, str], 
 
 def _next_to(before: ET.Element, cell: ET.Element) -> bool:
     a, b = before.get("r", ""), cell.get("r", "")
-    return bool(a) and bool(b) and _next_col("".join(c for c in a if c.isalpha())) == "".join(
-        c for c in b if c.isalpha()
+    return (
+        bool(a)
+        and bool(b)
+        and _next_col("".join(c for c in a if c.isalpha())) == "".join(c for c in b if c.isalpha())
     )
 
 
@@ -296,7 +302,9 @@ def _register_shared_strings(files: dict[str, bytes]) -> dict[str, bytes]:
     pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
     if not any(r.get("Type") == kind for r in rels):
         ET.register_namespace("", pkg)
-        ET.SubElement(rels, f"{{{pkg}}}Relationship", {"Id": "rIdSst", "Type": kind, "Target": "sharedStrings.xml"})
+        ET.SubElement(
+            rels, f"{{{pkg}}}Relationship", {"Id": "rIdSst", "Type": kind, "Target": "sharedStrings.xml"}
+        )
         files["xl/_rels/workbook.xml.rels"] = ET.tostring(rels, xml_declaration=True, encoding="UTF-8")
         ct_ns = "http://schemas.openxmlformats.org/package/2006/content-types"
         types = ET.fromstring(files["[Content_Types].xml"])

@@ -17,11 +17,21 @@ import pytest
 import python_calamine
 from livebook import actions, remote_book, sheet_position, written_cells
 from oletools.olevba import VBA_Parser
+from pyopenvba import ExcelFile
+from roundtrip import ooxml_errors
 
 from kitameldung.evaluation.staffing import leitung_share, soll_betreuung
 from kitameldung.excel import TAGS, run
 from kitameldung.excel.actions import MARKER, ActionError, check_live, pruefen
-from kitameldung.excel.build import ADDIN_NAME, build, macros_dir, ribbon_module_source
+from kitameldung.excel.build import (
+    ADDIN_NAME,
+    RIBBON_REL_2006,
+    RIBBON_REL_2009,
+    VBA_PROJECT_NAME,
+    build,
+    macros_dir,
+    ribbon_module_source,
+)
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
 from kitameldung.pipeline import Settings, check_file
@@ -55,13 +65,27 @@ def _modules(path: Path) -> dict[str, str]:
 def test_the_built_addin_is_a_valid_macro_package(addin: Path) -> None:
     with zipfile.ZipFile(addin) as package:
         assert package.testzip() is None
-        types = package.read("[Content_Types].xml").decode()
+        types = {e.get("ContentType") for e in ET.fromstring(package.read("[Content_Types].xml"))}
         assert "application/vnd.ms-excel.addin.macroEnabled.main+xml" in types
         assert "application/vnd.ms-office.vbaProject" in types
-        rels = package.read("_rels/.rels").decode()
-        assert 'Target="customUI/customUI.xml"' in rels and "ui/extensibility" in rels
+        rels = {e.get("Target"): e.get("Type") for e in ET.fromstring(package.read("_rels/.rels"))}
+        ribbon = ET.fromstring(package.read("customUI/customUI.xml"))
+        # Excel loads a 2006/01 customUI only through the 2006 relationship type, 2009/07 through 2007's
+        expected = {
+            "{http://schemas.microsoft.com/office/2006/01/customui}customUI": RIBBON_REL_2006,
+            "{http://schemas.microsoft.com/office/2009/07/customui}customUI": RIBBON_REL_2009,
+        }[ribbon.tag]
+        assert rels["customUI/customUI.xml"] == expected
         assert package.read("customUI/customUI.xml") == (macros_dir() / "customUI.xml").read_bytes()
-        assert "_kitameldung.conf" in package.read("xl/workbook.xml").decode()
+        names = [
+            e.get("name")
+            for e in ET.fromstring(package.read("xl/workbook.xml")).iter()
+            if e.tag.endswith("}sheet")
+        ]
+        assert names == ["_kitameldung.conf"]
+    with ExcelFile(addin) as book:
+        assert book.vba_project().name == VBA_PROJECT_NAME
+    assert ooxml_errors(addin) == []
     # a spreadsheet reader opens it as a workbook (it refuses broken packages)
     assert python_calamine.CalamineWorkbook.from_path(str(addin)).sheet_names == ["_kitameldung.conf"]
 

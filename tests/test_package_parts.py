@@ -6,7 +6,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from kitameldung.workbook.behoerde import forget_titles as _forget_titles
+from kitameldung.workbook.appxml import add_titles, remove_titles
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.styles import DXFS, STYLES, ensure_dxfs, ensure_styles, remove_styles
 
@@ -94,10 +94,11 @@ EXCEL_APP = (
 )
 
 
-def test_our_tab_names_leave_excels_list_of_titles(tmp_path: Path) -> None:
+def test_our_tab_names_join_and_leave_excels_list_of_titles() -> None:
     listed = EXCEL_APP.format(
         count=4, ours="<vt:lpstr>Prüfbericht</vt:lpstr><vt:lpstr>Quote &amp; Bedarf</vt:lpstr>"
     )
-    package = _package(tmp_path, {"docProps/app.xml": listed, "xl/workbook.xml": "<workbook/>"})
-    _forget_titles(package, ["Prüfbericht", "Quote & Bedarf"])
-    assert package.text("docProps/app.xml") == EXCEL_APP.format(count=2, ours="")
+    original = EXCEL_APP.format(count=2, ours="")
+    assert add_titles(original, ["Prüfbericht", "Quote & Bedarf"]) == listed
+    assert remove_titles(listed, ["Prüfbericht", "Quote & Bedarf"]) == original
+    assert remove_titles(listed, ["Gesprächsplanung"]) == listed

@@ -46,7 +46,10 @@ def typed_texts(path: Path, tag: str) -> dict[str, dict[str, str]]:
     """A confidential remark and a goal for the first three persons of the planning sheet."""
     keys = list(planning_values(path))[:3]
     return {
-        key: {"Bemerkungen": f"vertraulich {tag} {n} Gesundheit", "vereinbarte Ziele": f"Ziel {tag} {n} Leitung"}
+        key: {
+            "Bemerkungen": f"vertraulich {tag} {n} Gesundheit",
+            "vereinbarte Ziele": f"Ziel {tag} {n} Leitung",
+        }
         for n, key in enumerate(keys)
     }
 
@@ -102,7 +105,9 @@ def xml_texts_parts_of_ours(saved: dict[str, bytes]) -> list[str]:
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_libreoffice_resave_keeps_the_form_and_what_people_typed(variant, libreoffice, tmp_path: Path) -> None:
+def test_libreoffice_resave_keeps_the_form_and_what_people_typed(
+    variant, libreoffice, tmp_path: Path
+) -> None:
     path = write_form(make_facility(3), tmp_path / "kita.xlsx", variant)
     before = form_reading(path)
     refresh(path)

@@ -11,12 +11,15 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import Any, BinaryIO
+from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from kitameldung.batch.runner import BatchItem
 from kitameldung.planning.overview import talk_counts
@@ -24,6 +27,7 @@ from kitameldung.planning.termine import BALD, UEBERFAELLIG
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.ours import save_own_file
 from kitameldung.workbook.refresh import FAILED
+from kitameldung.workbook.xmltext import plain_text
 
 COLUMNS = [
     ("Einrichtung", 34),
@@ -125,10 +129,23 @@ def write_overview(items: list[BatchItem], target: Path) -> None:
 
 
 def _link(path: str, folder: Path) -> str:
+    """The file as a link target the way Excel writes it: relative, "/"-separated, %-encoded."""
     try:
-        return os.path.relpath(path, folder)
+        relative = os.path.relpath(path, folder)
     except ValueError:  # another drive on Windows
-        return path
+        return Path(path).as_uri()
+    return quote(relative.replace(os.sep, "/"), safe="/")
+
+
+def _text(sheet: Any, row: int, col: int, value: Any) -> Any:
+    """A cell that shows a text exactly as it came, never as a formula ("=…" in a file name),
+    without the control characters XML cannot carry."""
+    cell = sheet.cell(row, col)
+    if value is None:
+        return cell
+    cell.value = plain_text(str(value))
+    cell.data_type = "s"
+    return cell
 
 
 def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
@@ -139,9 +156,9 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
     for r, row in enumerate(rows, start=2):
-        sheet.cell(r, 1, row["einrichtung"]).data_type = "s"
-        link = sheet.cell(r, 2, Path(row["datei"]).name)
-        link.hyperlink = _link(row["datei"], folder)
+        _text(sheet, r, 1, row["einrichtung"])
+        link = _text(sheet, r, 2, Path(row["datei"]).name)
+        link.hyperlink = Hyperlink(ref=link.coordinate, target=_link(row["datei"], folder))
         link.font = Font(color="0563C1", underline="single")
         if row["stichtag"]:
             sheet.cell(r, 3, date.fromisoformat(row["stichtag"])).number_format = "DD.MM.YYYY"
@@ -222,9 +239,16 @@ def _chart(book: Workbook, sheet: Any, count: int) -> None:
     bars.y_axis.scaling.min = 0
     bars.y_axis.scaling.max = 1
     bars.add_data(Reference(sheet, min_col=7, min_row=1, max_row=count + 1), titles_from_data=True)
-    bars.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=count + 1))
     line = LineChart()
     line.add_data(Reference(sheet, min_col=8, min_row=1, max_row=count + 1), titles_from_data=True)
+    # Facility names are text: categories as a string reference, as Excel writes them.
+    names = str(Reference(sheet, min_col=1, min_row=2, max_row=count + 1))
+    for series in (*bars.series, *line.series):
+        series.cat = AxDataSource(strRef=StrRef(f=names))
+    for axis in (bars.x_axis, bars.y_axis):
+        axis.delete = False  # openpyxl 3.1 hides axes unless told
+        axis.tickLblPos = "nextTo"
+    bars.x_axis.axPos = "b"
     bars += line
     bars.height, bars.width = 9, max(16, count * 0.6)
     book.create_sheet("Diagramm").add_chart(bars, "A1")
@@ -242,19 +266,22 @@ def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     for row in rows:
         target = _link(row["datei"], folder)
         for finding in row["findings"]:
-            sheet.cell(r, 1, row["einrichtung"]).data_type = "s"
-            sheet.cell(r, 2, Path(row["datei"]).name).hyperlink = target
+            _text(sheet, r, 1, row["einrichtung"])
+            name = _text(sheet, r, 2, Path(row["datei"]).name)
+            name.hyperlink = Hyperlink(ref=name.coordinate, target=target)
             severity = sheet.cell(r, 3, finding["severity"])
             severity.fill = PatternFill("solid", fgColor=fills[finding["severity"]])
-            sheet.cell(r, 4, finding["rule"])
+            _text(sheet, r, 4, finding["rule"])
             if finding["cell"]:
-                where = sheet.cell(r, 5, finding["cell"])
-                where.hyperlink = f"{target}#'{finding['sheet']}'!{finding['cell']}"
+                where = _text(sheet, r, 5, finding["cell"])
+                sheet_name = "'" + str(finding["sheet"]).replace("'", "''") + "'"
+                where.hyperlink = Hyperlink(
+                    ref=where.coordinate, target=target, location=f"{sheet_name}!{finding['cell']}"
+                )
                 where.font = Font(color="0563C1", underline="single")
-            message = sheet.cell(r, 6, finding["message"])
-            message.data_type = "s"
+            message = _text(sheet, r, 6, finding["message"])
             message.alignment = Alignment(wrap_text=True, vertical="top")
-            sheet.cell(r, 7, finding["reference"])
+            _text(sheet, r, 7, finding["reference"])
             r += 1
     if r == 2:
         sheet.cell(2, 1, "Keine Befunde.")
@@ -267,8 +294,8 @@ def _failures(sheet: Any, items: list[BatchItem]) -> None:
     r = 2
     for item in items:
         if item.status == FAILED or item.data is None:
-            sheet.cell(r, 1, item.name)
-            sheet.cell(r, 2, item.message).data_type = "s"
+            _text(sheet, r, 1, item.name)
+            _text(sheet, r, 2, item.message)
             r += 1
 
 

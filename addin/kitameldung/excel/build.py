@@ -72,7 +72,7 @@ def build(target: Path) -> Path:
             book.set_module("xlwings", _renamed_project(xlwings_source))
             project.add_module(RIBBON_MODULE, ribbon_module_source())
             book.save()
-        data = staged.read_bytes()
+        data = _with_project_name(staged.read_bytes(), VBA_PROJECT_NAME)
 
     def write(out) -> None:  # type: ignore[no-untyped-def]
         out.write(data)
@@ -97,9 +97,76 @@ def _stage_package(template: Path, target: Path) -> None:
             data = source.read(info.filename)
             if info.filename == "customUI/customUI.xml":
                 data = ribbon_xml()
+            elif info.filename == "_rels/.rels":
+                data = _ribbon_relationship(data)
             elif info.filename in ("xl/workbook.xml", "docProps/app.xml"):
                 data = data.replace(conf_old.encode(), conf_new.encode())
             out.writestr(info, data)
+
+
+VBA_PROJECT_NAME = "kitameldung"
+
+
+def _with_project_name(package: bytes, name: str) -> bytes:
+    """The add-in package with its VBA project called `name` (the template's is "MyAddin"):
+    the PROJECTNAME record of the dir stream and the Name line of the PROJECT stream, with the
+    compiled-code cache cleared so Excel rebuilds it from the sources ([MS-OVBA] 2.3.4)."""
+    import io
+
+    from pyopenvba.vba import CFB, compress, decompress, invalidate_vba_project_cache
+
+    source = zipfile.ZipFile(io.BytesIO(package))
+    entry = next(i for i in source.infolist() if i.filename.endswith("vbaProject.bin"))
+    cfb = CFB.from_bytes(source.read(entry))
+    cfb.write_stream_in_storage(
+        "VBA", "dir", compress(_renamed_dir(decompress(cfb.get_stream_in_storage("VBA", "dir")), name))
+    )
+    project = cfb.get_stream("PROJECT")
+    lines = [
+        f'Name="{name}"'.encode("ascii") if line.startswith(b"Name=") else line
+        for line in project.split(b"\r\n")
+    ]
+    cfb.write_stream("PROJECT", b"\r\n".join(lines))
+    invalidate_vba_project_cache(cfb)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info, cfb.to_bytes() if info is entry else source.read(info))
+    return out.getvalue()
+
+
+def _renamed_dir(dir_stream: bytes, name: str) -> bytes:
+    """Replace the PROJECTNAME record (id 0x0004); the records before it are plain
+    Id/Size/Data records ([MS-OVBA] 2.3.4.2.1)."""
+    import struct
+
+    offset = 0
+    while offset + 6 <= len(dir_stream):
+        record, size = struct.unpack_from("<HI", dir_stream, offset)
+        if record == 0x0004:
+            data = name.encode("cp1252")
+            new = struct.pack("<HI", record, len(data)) + data
+            return dir_stream[:offset] + new + dir_stream[offset + 6 + size :]
+        offset += 6 + size
+    raise AddinError("Die xlwings-Vorlage hat ein unbekanntes Format (kein Projektname im VBA-Projekt).")
+
+
+RIBBON_REL_2006 = "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"
+RIBBON_REL_2009 = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
+_PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _ribbon_relationship(data: bytes) -> bytes:
+    """Our ribbon uses the Office 2007 customUI namespace (2006/01), which Excel loads only
+    through the matching relationship type; the template points at it with the 2010 type."""
+    from xml.etree import ElementTree as ET
+
+    ET.register_namespace("", _PKG_RELS)
+    root = ET.fromstring(data)
+    for rel in root:
+        if rel.get("Type") == RIBBON_REL_2009 and rel.get("Target", "").endswith("customUI.xml"):
+            rel.set("Type", RIBBON_REL_2006)
+    return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 # ---------------------------------------------------------------------- install and status

@@ -22,7 +22,7 @@ from kitameldung.workbook.package import Package, refers_to_sheet
 from kitameldung.workbook.refresh import FAILED, WRITTEN, Outcome
 from kitameldung.workbook.styles import remove_styles
 from kitameldung.workbook.xmlparse import XmlRefused, text_nodes
-from kitameldung.workbook.xmltext import Edit, apply_edits, count_edit, find_all, find_one, inner
+from kitameldung.workbook.xmltext import find_all, inner
 
 BEHOERDE_MARK = (OWN_FILE_MARK + "behoerdenfassung").encode("ascii")
 _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
@@ -66,7 +66,6 @@ def behoerde_package(package: Package) -> list[str]:
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
             package.put_text(styles, remove_styles(package.text(styles), used))
-        forget_titles(package, removed_names)
         kept_texts = _sheet_texts(package, [e.part for e in package.sheets()])
         secret = {t for t in our_texts - kept_texts if not _NOT_TELLING.fullmatch(t)}
         secret |= {n for n in removed_names if n not in {e.name for e in package.sheets()}}
@@ -118,31 +117,3 @@ def _verify(package: Package, secret: set[str], removed_names: list[str]) -> Non
                     "vertraulichen Angaben weitergegeben werden. Bitte die Stelle in Excel entfernen "
                     "oder die Datei an die IT geben."
                 )
-
-
-def forget_titles(package: Package, names: list[str]) -> None:
-    """docProps/app.xml as Excel writes it lists the tab names; drop ours from that list."""
-    part = "docProps/app.xml"
-    data = package.get(part)
-    if data is None or not names:
-        return
-    xml = data.decode("utf-8")
-    titles = find_one(xml, "TitlesOfParts")
-    if titles is None or titles.body_start is None:
-        return
-    vector = next(iter(find_all(xml, "vector", titles.body_start, titles.body_end)), None)
-    if vector is None or vector.body_start is None:
-        return
-    ours = [e for e in find_all(xml, "lpstr", vector.body_start, vector.body_end) if inner(xml, e) in names]
-    if not ours:
-        return
-    edits: list[Edit] = [(e.start, e.end, "") for e in ours]
-    edits += count_edit(vector, "size", -len(ours))
-    pairs = find_one(xml, "HeadingPairs")
-    if pairs is not None and pairs.body_start is not None:
-        # The first heading pair counts the worksheets, which come first in the titles.
-        first = next(iter(find_all(xml, "i4", pairs.body_start, pairs.body_end)), None)
-        number = inner(xml, first).strip() if first else ""
-        if first is not None and number.isdigit():
-            edits.append((first.body_start or 0, first.body_end or 0, str(int(number) - len(ours))))
-    package.put_text(part, apply_edits(xml, edits))

@@ -12,11 +12,13 @@ import io
 import posixpath
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from kitameldung.form.workbook import FormError, file_kind
+from kitameldung.workbook.appxml import APP, add_titles, remove_titles
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
 from kitameldung.workbook.xmlparse import (
@@ -288,6 +290,11 @@ class Package:
         r, declare = _rel_prefix(self._data[self.workbook])
         element = f'<{p}sheet name="{attr(name)}" sheetId="{sheet_id}" {r}:id="{rel_id}"{declare}/>'
         self.put_text(self.workbook, _insert_before_close(book, "sheets", element))
+        self._edit_app(lambda xml: add_titles(xml, [name]))
+
+    def _edit_app(self, edit: Callable[[str], str]) -> None:
+        if APP in self._data:
+            self.put_text(APP, edit(self.text(APP)))
 
     def adopt_sheet(self, entry: SheetEntry, key: str, data: bytes) -> None:
         """Put `data` in the place of a sheet of ours that another program saved (and renamed
@@ -340,6 +347,7 @@ class Package:
         book = splice(book, element.start, element.end, "")
         book = _renumber_after_removal(book, entry.index, entry.name)
         self.put_text(self.workbook, book)
+        self._edit_app(lambda xml: remove_titles(xml, [entry.name]))
 
         rels = self.text(self.workbook_rels)
         for rel in find_all(rels, "Relationship"):

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from kitameldung.dates import EPOCH
 from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref, with_marker
-from kitameldung.workbook.xmltext import attr, text
+from kitameldung.workbook.xmltext import attr, cell_text, text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -40,7 +40,7 @@ def _cell_xml(address: str, cell: Cell, style: int) -> str:
         v = f"<v>{cached}</v>" if cached is not None else ""
         return f'<c r="{address}"{s}{t}><f>{text(value.text)}</f>{v}</c>'
     if isinstance(value, str):
-        return f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{text(value)}</t></is></c>'
+        return f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{cell_text(value)}</t></is></c>'
     kind, shown = _typed(value)
     t = f' t="{kind}"' if kind else ""
     return f'<c r="{address}"{s}{t}><v>{shown}</v></c>' if shown is not None else f'<c r="{address}"{s}/>'
@@ -56,7 +56,7 @@ def _typed(value: Scalar) -> tuple[str, str | None]:
         return "", number_text(serial(value))
     if isinstance(value, (int, float)):
         return "", number_text(value)
-    return "str", text(value)
+    return "str", cell_text(value)
 
 
 def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None) -> bytes:

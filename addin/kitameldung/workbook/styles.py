@@ -15,6 +15,7 @@ from kitameldung.workbook.xmltext import (
     Edit,
     Element,
     apply_edits,
+    attr,
     count_edit,
     find_all,
     find_one,
@@ -176,7 +177,7 @@ def _blocks(p: str, bases: dict[str, int], format_ids: list[int]) -> dict[str, l
             xfs.append(f"{head}/>")
     return {
         "numFmts": [
-            f'<{p}numFmt numFmtId="{number}" formatCode="{code}"/>' for code, number in zip(codes, format_ids)
+            f'<{p}numFmt numFmtId="{number}" formatCode="{attr(code)}"/>' for code, number in zip(codes, format_ids)
         ],
         "fonts": [_font_xml(font, p) for font in fonts],
         "fills": [_fill_xml(fill, p) for fill in fills],

@@ -145,10 +145,34 @@ def unescape(value: str) -> str:
     return value
 
 
+CELL_LIMIT = 32767  # characters Excel keeps in one cell
+CUT_NOTE = " … [gekürzt: Excel fasst höchstens 32.767 Zeichen je Zelle]"
+_LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
+
+
 def text(value: str) -> str:
     """Escape for element content; drops characters XML cannot carry at all."""
     return escape(_ILLEGAL.sub("", value))
 
 
 def attr(value: str) -> str:
-    return escape(_ILLEGAL.sub("", value), {'"': "&quot;"})
+    """Escape for an attribute value (quotes included); drops characters XML cannot carry."""
+    return escape(_ILLEGAL.sub("", value), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
+
+
+def cell_text(value: str) -> str:
+    """A cell's text as SpreadsheetML stores it: a literal "_xHHHH_" escaped as "_x005F_xHHHH_",
+    control characters as "_xHHHH_" (so they survive XML), cut with a visible note beyond what
+    a cell can hold; then XML-escaped."""
+    value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)
+    value = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
+    if len(value) > CELL_LIMIT:
+        value = value[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
+    return escape(value)
+
+
+def plain_text(value: str) -> str:
+    """A text for writers that cannot carry control characters (openpyxl): those dropped,
+    and cut like `cell_text`."""
+    value = _ILLEGAL.sub("", value)
+    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
