@@ -14,6 +14,8 @@ from urllib.parse import unquote
 from xml.etree import ElementTree as ET
 
 import pytest
+from roundtrip import ooxml_errors, parts
+from test_round_trips import VARIANTS
 
 from kitameldung.batch.overview import write_overview
 from kitameldung.batch.runner import refresh_many
@@ -25,8 +27,6 @@ from kitameldung.workbook.refresh import FAILED, WRITTEN, put_sheets, refresh_fi
 from kitameldung.workbook.xmltext import CELL_LIMIT
 
 from fidelity import write_fidelity_fixture
-from roundtrip import ooxml_errors, parts
-from test_round_trips import VARIANTS
 
 C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
