@@ -17,6 +17,8 @@ from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
 from kitameldung.sheets import SHEET_NAMES
 
+EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
@@ -34,6 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:
+        print(
+            "\nkitameldung: Abgebrochen. Jede Datei ist entweder vollständig aktualisiert oder unverändert.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+D = TypeVar("D", date, datetime)
 
 EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (as counted since 1 March 1900)
 
 
 def add_months(day: date, months: int) -> date:
-    """Same day of the month, or the month's last day (31 Jan + 1 month = 28/29 Feb)."""
+    """Same day of the month, or the month's last day (31 Jan + 1 month = 28/29 Feb). Beyond the
+    calendar's ends ("unbefristet" as 31.12.9999 plus five years) it stays at the end."""
     index = day.month - 1 + months
     year, month = day.year + index // 12, index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def shift_days(day: D, days: int) -> D:
+    """`day` plus `days`, staying at the calendar's ends instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        if isinstance(day, datetime):
+            return datetime.max if days > 0 else datetime.min  # type: ignore[return-value]
+        return date.max if days > 0 else date.min  # type: ignore[return-value]
 
 
 def add_years(day: date, years: int) -> date:

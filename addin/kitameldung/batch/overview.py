@@ -299,6 +299,20 @@ def _failures(sheet: Any, items: list[BatchItem]) -> None:
             r += 1
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers with a decimal comma; a text that a spreadsheet program would run as a formula
+    ("=…", "+…", "-…", "@…", tab, line break) gets a leading apostrophe, as OWASP recommends."""
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, str):
+        value = plain_text(value)
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return value
+
+
 def write_csv(items: list[BatchItem], target: Path) -> None:
     """Semicolon and decimal comma: opens as a table in German Excel."""
     buffer = io.StringIO()
@@ -320,12 +334,10 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
     ]
     writer.writerow(keys)
     for row in facility_rows(items):
-        writer.writerow(
-            [str(row[k]).replace(".", ",") if isinstance(row[k], float) else row[k] for k in keys]
-        )
+        writer.writerow([_csv_cell(row[k]) for k in keys])
     for item in items:
         if item.status == FAILED or item.data is None:
-            writer.writerow([None, item.path, *[None] * (len(keys) - 3), item.message])
+            writer.writerow([None, _csv_cell(item.path), *[None] * (len(keys) - 3), _csv_cell(item.message)])
     _write_text(target, "\ufeff" + buffer.getvalue())
 
 

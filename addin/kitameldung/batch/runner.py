@@ -6,10 +6,12 @@ process only collects; one bad file becomes one line in the summary and the run 
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,6 +62,25 @@ _JOB: _Job | None = None
 def _init(job: _Job) -> None:
     global _JOB
     _JOB = job
+    if multiprocessing.parent_process() is not None:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """On Linux a worker ends when the main process is killed, instead of running on."""
+    if not sys.platform.startswith("linux") or multiprocessing.parent_process() is None:
+        return
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _refresh_one(path: str) -> BatchItem:
@@ -99,24 +120,52 @@ def refresh_many(
     cache: ResultCache | None = None,
     progress: Callable[[BatchItem], None] | None = None,
 ) -> list[BatchItem]:
-    """Refresh `files` in parallel; results in the order of `files`."""
+    """Refresh `files` in parallel; results in the order of `files`. A worker process that dies
+    (a reader crashing on a hostile file) costs only the file it was working on."""
     job = _Job(settings, settings_key(settings), cache.folder if cache else None)
     workers = max(1, min(workers or os.cpu_count() or 1, len(files) or 1))
     names = [str(f) for f in files]
-    items: list[BatchItem] = []
     if workers == 1:
         _init(job)
-        results: Iterable[BatchItem] = map(_refresh_one, names)
-        for item in results:
+        items = []
+        for item in map(_refresh_one, names):
             items.append(item)
             if progress:
                 progress(item)
         return items
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,)) as pool:
-        for item in pool.map(
-            _refresh_one, names, chunksize=max(1, min(16, len(names) // (workers * 8) or 1))
-        ):
-            items.append(item)
+    done: dict[str, BatchItem] = {}
+    chunk = max(1, min(16, len(names) // (workers * 8) or 1))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init, initargs=(job,))
+    try:
+        for name, item in zip(names, pool.map(_refresh_one, names, chunksize=chunk)):
+            done[name] = item
             if progress:
                 progress(item)
-    return items
+        pool.shutdown()
+    except BrokenProcessPool:
+        pool.shutdown(wait=False, cancel_futures=True)
+        # Which file killed the worker is unknown: the rest go one by one, each in a process of its own.
+        for name in names:
+            if name not in done:
+                done[name] = _isolated(name, job)
+                if progress:
+                    progress(done[name])
+    except BaseException:  # Ctrl-C: files being written finish atomically, no new ones start
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    return [done[name] for name in names]
+
+
+def _isolated(name: str, job: _Job) -> BatchItem:
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init, initargs=(job,)) as pool:
+            return pool.submit(_refresh_one, name).result()
+    except BrokenProcessPool:
+        return BatchItem(
+            name,
+            FAILED,
+            f"{Path(name).name}: Beim Lesen dieser Datei ist das Leseprogramm abgestürzt; die Datei ist "
+            "vermutlich beschädigt oder manipuliert. Sie wurde nicht verändert. Bitte in Excel öffnen "
+            "und neu speichern oder aus der Sicherung holen.",
+            None,
+        )

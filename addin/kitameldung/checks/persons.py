@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from kitameldung.checks.findings import Finding, rule
 from kitameldung.checks.formatting import datum, number, raw
-from kitameldung.dates import add_years, age_on
+from kitameldung.dates import add_years, age_on, shift_days
 from kitameldung.evaluation.staffing import exact_float
 from kitameldung.model import Gruppe, JaNein, Meldung, Person
 from kitameldung.rules import Parameters
@@ -37,7 +37,7 @@ class Context:
 
     @property
     def warning_window(self) -> date:
-        return self.stichtag + timedelta(days=self.params.vorwarnung_tage)
+        return shift_days(self.stichtag, self.params.vorwarnung_tage)
 
 
 Check = Callable[[Context, Person], Iterator[Finding]]

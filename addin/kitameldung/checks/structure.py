@@ -25,6 +25,7 @@ PERSON_REQUIRED = {
 EXPECTED = {
     "date": "ein Datum (TT.MM.JJJJ)",
     "number": "eine Zahl (z. B. 19,5)",
+    "hours": "eine Stundenzahl von 0 bis 168 je Woche (z. B. 19,5)",
     "yes_no": "ja oder nein",
     "text": "einen Text",
 }
@@ -34,9 +35,9 @@ PERSON_FIELD_KINDS = {
     "ende": ("„befristet bis / Austritt“", "date"),
     "fuehrungszeugnis": ("das Datum des Führungszeugnisses", "date"),
     "qualifizierung_300ue": ("den Abschluss der 300-UE-Qualifizierung", "date"),
-    "wochenstunden": ("die vertragliche Wochenarbeitszeit", "number"),
-    "leitungsstunden": ("die Leitungsstunden", "number"),
-    "paed_stunden": ("die pädagogisch tätigen Stunden", "number"),
+    "wochenstunden": ("die vertragliche Wochenarbeitszeit", "hours"),
+    "leitungsstunden": ("die Leitungsstunden", "hours"),
+    "paed_stunden": ("die pädagogisch tätigen Stunden", "hours"),
     "masernschutz": ("den Masernschutz", "yes_no"),
     "sprachnachweis": ("den Sprachnachweis", "yes_no"),
 }
@@ -128,8 +129,4 @@ def person_input_findings(meldung: Meldung, person: Person) -> Iterator[Finding]
         if value.invalid:
             yield rule("wert-ungueltig").finding(
                 sheet, value.cell, wert=raw(value.raw), feld=title, wo=where, erwartet=EXPECTED[kind]
-            )
-        elif kind == "number" and value.value is not None and value.value < 0:
-            yield rule("wert-ungueltig").finding(
-                sheet, value.cell, wert=raw(value.raw), feld=title, wo=where, erwartet="eine Zahl ab 0"
             )

@@ -13,7 +13,7 @@ from typing import Any
 import xlwings as xw
 
 from kitameldung.evaluation.staffing import exact_float, leitung_share, quota_of, soll_betreuung
-from kitameldung.form.values import parse_date, parse_number, parse_zuordnung
+from kitameldung.form.values import parse_date, parse_hours, parse_number, parse_places, parse_zuordnung
 from kitameldung.model import AGE_GROUPS
 from kitameldung.rules import load_rulebook
 
@@ -38,7 +38,7 @@ def KITA_FACHKRAFTQUOTE(zuordnungen: Any, stunden: Any) -> float | str:  # noqa:
     pairs = []
     for label, amount in zip(labels, hours):
         zuordnung, bad = parse_zuordnung(label)
-        number, bad_number = parse_number(amount)
+        number, bad_number = parse_hours(amount)
         if bad or bad_number:
             return f"Fehler: „{label}“ / „{amount}“ nicht lesbar."
         if zuordnung is not None and number:
@@ -67,7 +67,7 @@ def KITA_PERSONALBEDARF(plaetze: Any, stichtag: Any) -> float | str:  # noqa: N8
         return f"Fehler: kein Regelstand für {day:%d.%m.%Y}."
     places = {}
     for group, (short, long) in zip(AGE_GROUPS, rows):
-        values = [parse_number(v) for v in (short, long)]
+        values = [parse_places(v) for v in (short, long)]
         if any(bad for _, bad in values):
             return f"Fehler: Plätze {group} nicht lesbar."
         places[group] = (values[0][0] or 0.0, values[1][0] or 0.0)

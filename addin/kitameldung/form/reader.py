@@ -17,7 +17,9 @@ from kitameldung.form.profile import Matcher, Profile, builtin_profiles
 from kitameldung.form.values import (
     is_blank,
     parse_date,
+    parse_hours,
     parse_number,
+    parse_places,
     parse_text,
     parse_yes_no,
     parse_zuordnung,
@@ -40,9 +42,9 @@ STAFF_PARSERS: dict[str, Parser] = {
     "funktion": parse_text,
     "beginn": parse_date,
     "ende": parse_date,
-    "wochenstunden": parse_number,
-    "leitungsstunden": parse_number,
-    "paed_stunden": parse_number,
+    "wochenstunden": parse_hours,
+    "leitungsstunden": parse_hours,
+    "paed_stunden": parse_hours,
     "fuehrungszeugnis": parse_date,
     "masernschutz": parse_yes_no,
     "sprachnachweis": parse_yes_no,
@@ -353,7 +355,7 @@ def _build(path: Path, found: _Located, profile: Profile, sheets: list[Sheet]) -
                 "long": (row, cols["lang"]),
                 "genehmigt": (row, cols["genehmigt"]) if "genehmigt" in cols else None,
             }
-            places[group] = Places(**{k: _value(sheet, pos, parse_number) for k, pos in cells.items()})
+            places[group] = Places(**{k: _value(sheet, pos, parse_places) for k, pos in cells.items()})
             places_cells[group] = {k: a1(*pos) for k, pos in cells.items() if pos}
     persons, nameless, capacity = _persons(sheet, found.staff)
     staff = found.staff

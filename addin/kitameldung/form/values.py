@@ -7,6 +7,7 @@ numbers with a decimal comma; yes/no in many spellings (formular.md's tolerance 
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
@@ -68,18 +69,44 @@ def parse_date(raw: object) -> tuple[date | None, bool]:
     return None, True
 
 
+MAX_NUMBER = 1e6  # larger numbers are no real hours, places or counts
+HOURS_PER_WEEK = 168
+MAX_PLACES = 10_000
+
+
 def parse_number(raw: object) -> tuple[float | None, bool]:
+    """A finite number of sane size; NaN, infinity and astronomical values are invalid."""
     if is_blank(raw):
         return None, False
     if isinstance(raw, bool):
         return None, True
     if isinstance(raw, (int, float)):
-        return float(raw), False
-    text = str(raw).strip().replace("\u00a0", " ")
-    text = re.sub(r"\s*(std\.?|stunden|h)$", "", text, flags=re.IGNORECASE)
-    if _NUMBER.match(text):
-        return float(text.replace(",", ".")), False
-    return None, True
+        number = float(raw)
+    else:
+        text = str(raw).strip().replace("\u00a0", " ")
+        text = re.sub(r"\s*(std\.?|stunden|h)$", "", text, flags=re.IGNORECASE)
+        if not _NUMBER.match(text):
+            return None, True
+        number = float(text.replace(",", "."))
+    if not math.isfinite(number) or abs(number) > MAX_NUMBER:
+        return None, True
+    return number, False
+
+
+def parse_hours(raw: object) -> tuple[float | None, bool]:
+    """Hours per week: from 0 to the 168 hours a week has; anything else cannot be counted."""
+    number, invalid = parse_number(raw)
+    if number is not None and not 0 <= number <= HOURS_PER_WEEK:
+        return None, True
+    return number, invalid
+
+
+def parse_places(raw: object) -> tuple[float | None, bool]:
+    """Places: a whole number from 0; negative or fractional places cannot be counted."""
+    number, invalid = parse_number(raw)
+    if number is not None and (number < 0 or not number.is_integer() or number > MAX_PLACES):
+        return None, True
+    return number, invalid
 
 
 _YES = {"ja", "j", "x", "✓", "✔", "1", "yes", "true", "wahr", "vorhanden", "nachgewiesen"}

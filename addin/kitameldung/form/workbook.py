@@ -8,6 +8,8 @@ message that names the file and says what to do.
 
 from __future__ import annotations
 
+import stat
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -47,8 +49,63 @@ class Sheet:
         return max((len(r) for r in self.rows), default=0)
 
 
+# Limits for a Personalmeldung (a few hundred kB; the largest real ones a few MB): far above what
+# a form needs, far below what hurts a machine. Checked from the zip directory before reading.
+MAX_FILE_BYTES = 100 * 2**20
+MAX_MEMBERS = 5_000
+MAX_PART_BYTES = 128 * 2**20
+MAX_TOTAL_BYTES = 256 * 2**20
+MAX_RATIO = 500  # uncompressed / compressed of a part larger than 1 MiB
+ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+
+
+def check_package(path: Path) -> None:
+    """Refuse, with a German reason, what no Personalmeldung looks like: packages too large or
+    that inflate far beyond their size, duplicate or encrypted members, other compression."""
+    name = path.name
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise FormError(
+            f"{name}: Die Datei ist größer als {MAX_FILE_BYTES // 2**20} MB – keine Personalmeldung."
+        )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        raise FormError(
+            f"{name}: Die Datei ist beschädigt ({german_reason(err)}). Bitte in Excel öffnen und reparieren lassen."
+        ) from err
+    reason = _package_problem(infos)
+    if reason:
+        raise FormError(f"{name}: {reason} Die Datei wurde nicht gelesen und nicht verändert.")
+
+
+def _package_problem(infos: list[zipfile.ZipInfo]) -> str | None:
+    if len(infos) > MAX_MEMBERS:
+        return f"Die Arbeitsmappe besteht aus {len(infos)} Teilen (erlaubt: {MAX_MEMBERS})."
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        return "Die Arbeitsmappe enthält Teile doppelt (manipulierte oder defekte Datei)."
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            return f"Der Teil {info.filename} ist verschlüsselt; so speichert Excel keine Arbeitsmappe."
+        if info.compress_type not in ZIP_METHODS:
+            return f"Der Teil {info.filename} ist mit einem unbekannten Verfahren gepackt."
+        if info.file_size > MAX_PART_BYTES:
+            return f"Der Teil {info.filename} wäre entpackt {info.file_size // 2**20} MB groß (erlaubt: {MAX_PART_BYTES // 2**20} MB)."
+        if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            return f"Der Teil {info.filename} entpackt sich auf das {info.file_size // max(info.compress_size, 1)}-Fache (Zip-Bombe?)."
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        return f"Die Arbeitsmappe wäre entpackt {total // 2**20} MB groß (erlaubt: {MAX_TOTAL_BYTES // 2**20} MB)."
+    return None
+
+
 def file_kind(path: Path) -> str:
-    """'xlsx' (a zip package), 'encrypted', 'xls' (old binary format), 'empty' or 'unknown'."""
+    """'xlsx' (a zip package), 'encrypted', 'xls' (old binary format), 'empty', 'special' (no
+    regular file: a pipe, device or socket, never opened) or 'unknown'."""
+    if not stat.S_ISREG(path.stat().st_mode):
+        return "special"
     with path.open("rb") as handle:
         head = handle.read(8)
     if not head:
@@ -78,6 +135,10 @@ def open_sheets(path: Path) -> list[Sheet]:
         kind = file_kind(path)
     except OSError as err:
         raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({err.strerror}).") from err
+    if kind == "special":
+        raise FormError(f"{name}: Das ist keine gewöhnliche Datei (Gerät, Pipe oder Socket) – übersprungen.")
+    if kind == "xlsx":
+        check_package(path)
     if kind == "empty":
         raise FormError(
             f"{name}: Die Datei ist leer (0 Byte). Bitte die Meldung erneut aus Excel speichern "
@@ -128,9 +189,30 @@ def open_sheets(path: Path) -> list[Sheet]:
     return sheets
 
 
-def _short(err: BaseException) -> str:
-    text = str(err).splitlines()[0] if str(err) else type(err).__name__
-    return text[:120]
+_REASONS = (
+    (
+        ("eocd", "not a zip file", "invalid zip", "end of central directory", "truncated"),
+        "kein vollständiges Zip-Archiv",
+    ),
+    (("crc",), "Prüfsumme falsch"),
+    (("compressed", "inflat", "deflate", "zlib", "decompress"), "Inhalt lässt sich nicht entpacken"),
+    (("xml", "tag", "syntax", "parse", "element"), "XML-Inhalt fehlerhaft"),
+    (("encod", "utf", "codec"), "unbekannte Zeichenkodierung"),
+    (("no such file", "not found"), "Datei nicht gefunden"),
+    (("permission",), "keine Leseberechtigung"),
+)
+
+
+def german_reason(err: BaseException) -> str:
+    """A short German reason for a library's (English) error message."""
+    text = str(err).lower()
+    for needles, reason in _REASONS:
+        if any(n in text for n in needles):
+            return reason
+    return f"technischer Fehler {type(err).__name__}"
+
+
+_short = german_reason
 
 
 def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:

@@ -7,9 +7,11 @@ invitation must go out at the latest.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from kitameldung.dates import shift_days
 from kitameldung.planning.leitfaden import Leitfaden
 from kitameldung.planning.table import Entry
 from kitameldung.planning.termine import planned
@@ -46,7 +48,7 @@ def talks(
             continue
         name = str(entry.form.get("name") or entry.key)
         all_day = moment.time() == time(0, 0)
-        deadline = moment.date() - timedelta(days=params.einladung_tage)
+        deadline = shift_days(moment.date(), -params.einladung_tage)
         text = leitfaden.einladung.format(
             name=name,
             einrichtung=einrichtung,
@@ -81,7 +83,7 @@ def calendar(items: list[Talk], stamp: datetime) -> str:
     for talk in items:
         if talk.all_day:
             start = f"DTSTART;VALUE=DATE:{talk.start:%Y%m%d}"
-            end = f"DTEND;VALUE=DATE:{talk.start + timedelta(days=1):%Y%m%d}"
+            end = f"DTEND;VALUE=DATE:{shift_days(talk.start, 1):%Y%m%d}"
         else:
             start = f"DTSTART:{talk.start:%Y%m%dT%H%M%S}"
             end = f"DTEND:{talk.start + DURATION:%Y%m%dT%H%M%S}"
@@ -107,14 +109,15 @@ def calendar(items: list[Talk], stamp: datetime) -> str:
     return "".join(fold(line) + "\r\n" for line in lines)
 
 
+_LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def escape(value: str) -> str:
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\n")
-        .replace("\n", "\\n")
-    )
+    """A TEXT value (RFC 5545 3.3.11): every kind of line break becomes "\\n", other control
+    characters go, so nothing typed into a cell can start a property of its own."""
+    value = _CONTROL.sub("", value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,"))
+    return _LINE_BREAKS.sub("\\\\n", value)
 
 
 def fold(line: str, limit: int = 75) -> str:

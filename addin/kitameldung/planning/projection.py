@@ -10,11 +10,11 @@ quota falls below 80 % in September.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 
 from kitameldung.checks.formatting import datum
-from kitameldung.dates import add_months, add_years
+from kitameldung.dates import add_months, add_years, shift_days
 from kitameldung.evaluation import evaluate
 from kitameldung.model import Gruppe, Meldung, Person
 from kitameldung.rules import Parameters, RuleBook
@@ -88,10 +88,10 @@ def _changes(
         name = p.name.value or f"Zeile {p.row}"
         if within(p.beginn.value):
             found.append(f"Beginn {name} ({datum(p.beginn.value)})")
-        if p.ende.value is not None and within(p.ende.value + timedelta(days=1)):
+        if p.ende.value is not None and within(shift_days(p.ende.value, 1)):
             found.append(f"Ende {name} ({datum(p.ende.value)})")
         deadline = deadline_12(p, params)
-        if deadline is not None and within(deadline + timedelta(days=1)):
+        if deadline is not None and within(shift_days(deadline, 1)):
             found.append(f"§-12-Frist {name} ({datum(deadline)})")
     key_before, key_now = rules.key_for(before), rules.key_for(day)
     if key_now is not None and key_now != key_before:

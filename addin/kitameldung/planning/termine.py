@@ -7,10 +7,11 @@ both to agree in LibreOffice.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from kitameldung.dates import EPOCH, add_months
+from kitameldung.dates import EPOCH, add_months, shift_days
 from kitameldung.planning.table import FORTBILDUNG, NEUE_LEITUNG, POTENZIAL, Entry, Scalar
 from kitameldung.rules import Parameters
 
@@ -32,7 +33,10 @@ def as_moment(value: Scalar) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
-    return EPOCH + timedelta(days=float(value))
+    number = float(value)
+    if not math.isfinite(number) or not 0 <= number < 2958466:  # Excel's last day: 31.12.9999
+        return None
+    return EPOCH + timedelta(days=number)
 
 
 def as_day(value: Scalar) -> date | None:
@@ -61,7 +65,7 @@ def invitation_deadline(entry: Entry, params: Parameters) -> date | None:
         return None
     moment = planned(entry)
     base = moment.date() if moment else next_due(entry, params)
-    return base - timedelta(days=params.einladung_tage) if base else None
+    return shift_days(base, -params.einladung_tage) if base else None
 
 
 def ampel(entry: Entry, today: date, params: Parameters) -> str:

@@ -15,11 +15,13 @@ def is_blank(cell: str) -> str:
     return f"LEN(TRIM({cell}))=0"
 
 
-def number(cell: str | None, table: str) -> str:
-    """The cell as a number; empty or unreadable counts 0, as in the Python core."""
+def number(cell: str | None, table: str, upper: float, whole: bool = False) -> str:
+    """The cell as a number from 0 to `upper` (whole if asked); empty, unreadable or out of range
+    counts 0, as in the Python core (form.values.parse_hours / parse_places)."""
     if cell is None:
         return "0"
-    return f"IF(ISNUMBER({cell}),{cell},IFERROR(VLOOKUP({cell},{table},2,FALSE),0))"
+    checks = [f"{cell}>=0", f"{cell}<={upper:g}"] + ([f"INT({cell})={cell}"] if whole else [])
+    return f"IF(ISNUMBER({cell}),IF(AND({','.join(checks)}),{cell},0),IFERROR(VLOOKUP({cell},{table},2,FALSE),0))"
 
 
 def day(cell: str | None, table: str) -> str:

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from kitameldung.evaluation import Staffing
 from kitameldung.evaluation.staffing import exact_float, factors
+from kitameldung.form.values import HOURS_PER_WEEK, MAX_PLACES
 from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Person, Value, Zuordnung
 from kitameldung.pipeline import Result
 from kitameldung.sheets import formulas as fx
@@ -326,7 +327,9 @@ class _Builder:
             group_cells = cells.get(group, {})
             for col, kind in ((2, "short"), (3, "long")):
                 value = getattr(places[group], kind).value if group in places else None
-                formula = fx.number(self.form_cell(group_cells.get(kind)), self.tables["numbers"])
+                formula = fx.number(
+                    self.form_cell(group_cells.get(kind)), self.tables["numbers"], MAX_PLACES, whole=True
+                )
                 link = Link(self.meldung.sheet, group_cells[kind]) if kind in group_cells else None
                 self.sheet.put(r, col, Formula(formula, float(value or 0)), "text", link)
             self.row += 1
@@ -568,14 +571,14 @@ class _Builder:
                 r,
                 8,
                 Formula(
-                    f"IF($G{r}=1,{fx.number(cell('paed_stunden'), tables['numbers'])},0)", cached["paed"]
+                    f"IF($G{r}=1,{fx.number(cell('paed_stunden'), tables['numbers'], HOURS_PER_WEEK)},0)", cached["paed"]
                 ),
             )
             self.sheet.put(
                 r,
                 9,
                 Formula(
-                    f"IF($G{r}=1,{fx.number(cell('leitungsstunden'), tables['numbers'])},0)",
+                    f"IF($G{r}=1,{fx.number(cell('leitungsstunden'), tables['numbers'], HOURS_PER_WEEK)},0)",
                     cached["leitung"],
                 ),
             )

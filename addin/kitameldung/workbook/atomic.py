@@ -1,17 +1,26 @@
 """Writing a user's file so that it is never half-written: a temp file in the same folder, then
 one rename. Killing the process at any moment leaves either the old file or the new one.
+
+The file system is respected: a read-only file is not replaced; a symbolic link is followed and
+its target updated; a rewritten file keeps its mode and owner, a new one gets the mode the umask
+gives (colleagues on a shared drive can open it). Temp files carry the writer's process id, so
+two runs in one folder never remove each other's; only those of dead processes are cleaned up.
 """
 
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import stat
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
 TEMP_SUFFIX = ".kitameldung.tmp"
+STALE_SECONDS = 24 * 3600  # a temp file this old is left over, whoever wrote it
 
 
 class WriteError(Exception):
@@ -19,8 +28,9 @@ class WriteError(Exception):
 
 
 def lock_file(path: Path) -> Path | None:
-    """Excel's owner file `~$name` beside a workbook that is open right now."""
-    for candidate in (f"~${path.name}", f"~${path.name[2:]}"):
+    """The owner file of a program that has the workbook open right now: Excel's `~$name`
+    (the first two characters of long names replaced), LibreOffice's `.~lock.name#`."""
+    for candidate in (f"~${path.name}", f"~${path.name[2:]}", f".~lock.{path.name}#"):
         lock = path.with_name(candidate)
         if lock.exists():
             return lock
@@ -30,17 +40,28 @@ def lock_file(path: Path) -> Path | None:
 def refuse_if_open(path: Path) -> None:
     if lock_file(path) is not None:
         raise WriteError(
-            f"{path.name}: Die Datei ist gerade in Excel geöffnet. Bitte dort speichern und schließen, "
-            "dann erneut versuchen. Die Datei wurde nicht verändert."
+            f"{path.name}: Die Datei ist gerade in Excel oder LibreOffice geöffnet. Bitte dort speichern "
+            "und schließen, dann erneut versuchen. Die Datei wurde nicht verändert."
         )
 
 
+def new_file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Call `write` on a temp file beside `path`, then put it in place with one rename."""
+    """Call `write` on a temp file beside `path` (beside the target of a link), then put it in
+    place with one rename."""
+    path = Path(os.path.realpath(path))
     folder = path.parent
+    before = _existing(path)
     _remove_stale_temps(path)
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=TEMP_SUFFIX, dir=folder
+        )
     except OSError as err:
         raise WriteError(
             f"{path.name}: Im Ordner {folder} kann nicht geschrieben werden ({err.strerror})."
@@ -51,8 +72,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
             write(out)
             out.flush()
             os.fsync(out.fileno())
-        if path.exists():
-            os.chmod(temp, path.stat().st_mode & 0o7777)
+        _take_over(temp, before)
         os.replace(temp, path)
     except PermissionError as err:
         temp.unlink(missing_ok=True)
@@ -72,11 +92,63 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     _sync_folder(folder)
 
 
+def _existing(path: Path) -> os.stat_result | None:
+    """The file's status if it exists; refuses what must not be replaced."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        raise WriteError(f"{path.name}: Die Datei kann nicht geprüft werden ({err.strerror}).") from err
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"{path.name}: Das ist keine gewöhnliche Datei; kitameldung schreibt sie nicht.")
+    if not info.st_mode & 0o222 or not os.access(path, os.W_OK):
+        raise WriteError(
+            f"{path.name}: Die Datei ist schreibgeschützt und wurde nicht verändert. Bitte den "
+            "Schreibschutz aufheben (Eigenschaften der Datei), wenn kitameldung sie ergänzen soll."
+        )
+    return info
+
+
+def _take_over(temp: Path, before: os.stat_result | None) -> None:
+    """Mode and owner of the file being replaced, or the umask's mode for a new file."""
+    if before is None:
+        os.chmod(temp, new_file_mode())
+        return
+    os.chmod(temp, stat.S_IMODE(before.st_mode))
+    if hasattr(os, "chown") and (before.st_uid, before.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(OSError):  # only root may give a file away; then keep ours
+            os.chown(temp, before.st_uid, before.st_gid)
+
+
 def _remove_stale_temps(path: Path) -> None:
-    """Temp files an earlier, killed run left beside this file."""
-    for stale in path.parent.glob(f".{path.name}.*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    """Temp files a killed run left beside this file: of processes that are gone, or old."""
+    pattern = glob.escape(str(path.parent / f".{path.name}.")) + f"*{TEMP_SUFFIX}"
+    for name in glob.glob(pattern):
+        stale = Path(name)
+        if _is_stale(stale, path.name):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _is_stale(temp: Path, name: str) -> bool:
+    rest = temp.name[len(name) + 2 :]
+    pid_text = rest.split(".", 1)[0]
+    with contextlib.suppress(OSError):
+        if time.time() - temp.stat().st_mtime > STALE_SECONDS:
+            return True
+    if not pid_text.isdigit() or os.name == "nt":  # Windows' os.kill would stop the process
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _sync_folder(folder: Path) -> None:

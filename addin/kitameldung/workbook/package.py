@@ -12,12 +12,13 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kitameldung.form.workbook import FormError, file_kind
+from kitameldung.form.workbook import MAX_PART_BYTES, FormError, check_package, file_kind, german_reason
 from kitameldung.workbook.appxml import APP, add_titles, remove_titles
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
@@ -102,7 +103,12 @@ class Package:
         name = path.name
         if not path.exists():
             raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
-        kind = file_kind(path)
+        try:
+            kind = file_kind(path)
+        except OSError as err:
+            raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({err.strerror}).") from err
+        if kind == "special":
+            raise FormError(f"{name}: Das ist keine gewöhnliche Datei (Gerät, Pipe oder Socket) – übersprungen.")
         if kind == "xls":
             raise FormError(
                 f"{name}: Arbeitsmappen im alten Format (.xls) kann kitameldung nicht ergänzen. Bitte in "
@@ -110,13 +116,14 @@ class Package:
             )
         if kind != "xlsx":
             raise FormError(f"{name}: Die Datei ist keine lesbare Excel-Arbeitsmappe (.xlsx/.xlsm).")
+        check_package(path)
         try:
             with zipfile.ZipFile(path) as archive:
-                entries = [(info, archive.read(info)) for info in archive.infolist()]
+                entries = [(info, _read_member(archive, info)) for info in archive.infolist()]
                 comment = archive.comment
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
             raise FormError(
-                f"{name}: Die Datei ist beschädigt ({err}). Bitte in Excel öffnen und reparieren lassen."
+                f"{name}: Die Datei ist beschädigt ({german_reason(err)}). Bitte in Excel öffnen und reparieren lassen."
             ) from err
         try:
             package = cls(path, entries, comment)
@@ -460,6 +467,15 @@ def _calc_chain_sheets(data: bytes) -> set[int]:
 
     parse(data, start)
     return ids
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A member's bytes, never more than the limit whatever its header claims."""
+    with archive.open(info) as member:
+        data = member.read(MAX_PART_BYTES + 1)
+    if len(data) > MAX_PART_BYTES:
+        raise ValueError(f"Teil {info.filename} zu groß")
+    return data
+
 
 def _rels_owner(rels_name: str) -> str:
     folder, base = posixpath.split(rels_name)
