@@ -81,6 +81,8 @@ def comment_around_sheets(source: Path, target: Path) -> Path:
 def utf16_workbook(source: Path, target: Path) -> Path:
     book = dict((i.filename, d) for i, d in parts(source))["xl/workbook.xml"].decode("utf-8")
     book = book.replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    if not book.startswith("<?xml"):
+        book = '<?xml version="1.0" encoding="UTF-16"?>' + book
     return rewrite(source, target, {"xl/workbook.xml": book.encode("utf-16")})
 
 
@@ -88,8 +90,12 @@ def doctype_workbook(source: Path, target: Path) -> Path:
     """Entity expansion ("billion laughs") in the workbook part."""
     book = dict((i.filename, d) for i, d in parts(source))["xl/workbook.xml"].decode("utf-8")
     lol = '<!DOCTYPE workbook [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
-    head, _, rest = book.partition("?>")
-    return rewrite(source, target, {"xl/workbook.xml": (head + "?>" + lol + rest).encode("utf-8")})
+    if book.startswith("<?xml"):
+        end = book.index("?>") + 2
+        book = book[:end] + lol + book[end:]
+    else:
+        book = lol + book
+    return rewrite(source, target, {"xl/workbook.xml": book.encode("utf-8")})
 
 
 def with_cells(path: Path, values: dict[str, Any]) -> Path:

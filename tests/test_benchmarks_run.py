@@ -25,3 +25,12 @@ def test_bench_refresh_runs_and_prints_its_figures(monkeypatch: pytest.MonkeyPat
     out = capsys.readouterr().out
     assert "erster Lauf" in out and "zweiter Lauf" in out and "schneller als openpyxl" in out
     assert "Spitzenspeicher je Prozess" in out
+
+
+def test_bench_hostile_runs_and_prints_its_figures(monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    from benchmarks import bench_hostile
+
+    monkeypatch.setattr(sys, "argv", ["bench_hostile.py", "--bomb-mb", "200"])
+    bench_hostile.main()
+    out = capsys.readouterr().out
+    assert "Spitzenspeicher" in out and "Zip-Bombe (200 MB entpackt)" in out and "wäre entpackt 200 MB" in out

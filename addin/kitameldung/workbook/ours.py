@@ -13,6 +13,7 @@ part the authority's workbook.
 from __future__ import annotations
 
 import io
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -99,8 +100,11 @@ def unique_sheet_name(wanted: str, existing: list[str]) -> str:
 
 def own_file_kind(path: Path) -> str | None:
     """'behoerdenfassung' / 'traegeruebersicht' for files kitameldung wrote that are not facility
-    reports; None for everything else (also for files that are no zip package)."""
+    reports; None for everything else (also for files that are no zip package, and for pipes
+    and devices, which are never opened)."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None
         with zipfile.ZipFile(path) as archive:
             comment = archive.comment.decode("utf-8", "replace")
             if comment.startswith(OWN_FILE_MARK):

@@ -133,6 +133,7 @@ class Package:
                 if part not in package._data:
                     raise FormError(f"{name}: Der Arbeitsmappe fehlt der Teil {part}.")
                 package._data[part].decode("utf-8")
+                check_well_formed(package._data[part])
             root = root_info(package._data[package.workbook])
         except (XmlRefused, UnicodeDecodeError) as err:
             raise FormError(

@@ -176,6 +176,13 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
         original.write(path)
     except (FormError, WriteError) as err:
         return Outcome(path, FAILED, str(err))
+    except XmlRefused as err:
+        return Outcome(
+            path,
+            FAILED,
+            f"{path.name}: Ein Teil der Arbeitsmappe ist kein gültiges XML ({err}); die Datei wurde nicht "
+            "verändert. Bitte in Excel öffnen und als „Excel-Arbeitsmappe (*.xlsx)“ neu speichern.",
+        )
     names = ", ".join(f"„{s.name}“" for s in sheets)
     return Outcome(
         path, WRITTEN, f"{path.name}: {names} aktualisiert.", result, _overview(planning, checked_at, result)
