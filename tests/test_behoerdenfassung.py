@@ -87,5 +87,5 @@ def test_an_open_target_is_refused(form, tmp_path: Path) -> None:
     target.write_bytes(b"old")
     (tmp_path / "~$abgabe.xlsx").write_bytes(b"owner")
     outcome = export_behoerde(path, target)
-    assert outcome.status == FAILED and "in Excel geöffnet" in outcome.message
+    assert outcome.status == FAILED and "gerade in Excel oder LibreOffice geöffnet" in outcome.message
     assert target.read_bytes() == b"old"

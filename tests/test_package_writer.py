@@ -126,7 +126,7 @@ def test_a_workbook_open_in_excel_is_refused(form) -> None:
     (path.parent / "~$kita.xlsx").write_bytes(b"owner")
     outcome = refresh_file(path, Settings())
     assert outcome.status == FAILED
-    assert "in Excel geöffnet" in outcome.message and "kita.xlsx" in outcome.message
+    assert "gerade in Excel oder LibreOffice geöffnet" in outcome.message and "kita.xlsx" in outcome.message
     assert path.read_bytes() == before
 
 
