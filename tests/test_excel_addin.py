@@ -207,6 +207,21 @@ def _operations(tmp_path: Path, persons: int) -> tuple[int, int, int, int]:
     return sheets, live.ops.reads, live.ops.writes, len(actions(book))
 
 
+def test_a_renamed_planning_sheet_is_updated_live_under_its_name(tmp_path: Path) -> None:
+    live, _ = _twins(tmp_path)
+    assert refresh_file(live, Settings(), NOW).status != FAILED
+    book = openpyxl.load_workbook(live)
+    plan = book[SHEET_NAMES["gespraechsplanung"]]
+    plan.title = "GP 2026"
+    plan["Z25"] = "bitte Mentorin suchen"
+    book.save(live)
+    remote = remote_book(live)
+    run("planung", remote, Settings(), NOW)
+    names = [s.name for s in remote.sheets]
+    assert "GP 2026" in names and SHEET_NAMES["gespraechsplanung"] not in names
+    assert written_cells(remote, "GP 2026")[(25, 26)] == "bitte Mentorin suchen"
+
+
 def test_pruefen_on_an_84_person_form_uses_a_bounded_number_of_bulk_operations(tmp_path: Path) -> None:
     sheets, reads, writes, recorded = _operations(tmp_path, 84)
     _, small_reads, small_writes, _ = _operations(tmp_path, 6)

@@ -7,7 +7,7 @@ The sheets come from the same builders as `kitameldung refresh`; only the port d
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,9 @@ from kitameldung.form.workbook import Sheet
 from kitameldung.pipeline import Result, Settings, check_meldung
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
-from kitameldung.sheets import SHEET_NAMES, SheetSpec
+from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung
 from kitameldung.sheets.common import assumptions, regelstand
+from kitameldung.sheets.spec import MARKER_ROWS, marker_key
 from kitameldung.workbook.port import WorkbookPort
 from kitameldung.workbook.refresh import build_sheets, plan_for
 from kitameldung.workbook.styles import DXFS
@@ -41,25 +42,44 @@ class Checked:
     sheets: list[Sheet]
 
 
+def live_key(sheet: Sheet) -> str | None:
+    """The key of a sheet of ours: its marker cell in the first rows, else our tab name."""
+    for row in sheet.rows[:MARKER_ROWS]:
+        for value in row:
+            if (key := marker_key(value)) is not None:
+                return key
+    return next((key for key, title in SHEET_NAMES.items() if title == sheet.name), None)
+
+
 def check_live(book: WorkbookPort, settings: Settings) -> Checked:
     """Read the book as it is in Excel now (also unsaved entries) and check it."""
     sheets = book.read_sheets()
-    ours = set(SHEET_NAMES.values())
-    form_sheets = [s for s in sheets if s.name not in ours]
+    form_sheets = [s for s in sheets if live_key(s) is None]
     try:
         meldung = meldung_from_sheets(Path(book.name), form_sheets, settings.profile)
     except FormError as err:
         raise ActionError(str(err)) from err
-    planning = next((s for s in sheets if s.name == SHEET_NAMES["gespraechsplanung"]), None)
+    planning = next((s for s in sheets if live_key(s) == gespraechsplanung.KEY), None)
     previous = plan_from_rows(planning.rows) if planning is not None else Plan()
     if previous is None:
-        raise ActionError(missing_header(book.name, SHEET_NAMES["gespraechsplanung"]))
+        assert planning is not None
+        raise ActionError(missing_header(book.name, planning.name))
     return Checked(check_meldung(Path(book.name), meldung, settings), previous, sheets)
 
 
 def our_sheets(checked: Checked, keys: tuple[str, ...], now: datetime) -> list[SheetSpec]:
+    """Our sheets for `keys`; one that people renamed keeps its name (found by its marker)."""
     planning = plan_for(checked.result, checked.previous, now)
-    return [s for s in build_sheets(checked.result, now, planning) if s.key in keys]
+    names = {}
+    for sheet in checked.sheets:
+        key = live_key(sheet)
+        if key is not None and key not in names:
+            names[key] = sheet.name
+    return [
+        replace(s, name=names.get(s.key, s.name))
+        for s in build_sheets(checked.result, now, planning)
+        if s.key in keys
+    ]
 
 
 def write(book: WorkbookPort, settings: Settings, keys: tuple[str, ...], now: datetime) -> Checked:
@@ -104,8 +124,7 @@ def remove_marks(book: LiveBook, sheet: str) -> int:
 
 def markierungen(book: LiveBook, settings: Settings, now: datetime) -> str:
     sheets = book.read_sheets()
-    ours = set(SHEET_NAMES.values())
-    removed = sum(remove_marks(book, s.name) for s in sheets if s.name not in ours)
+    removed = sum(remove_marks(book, s.name) for s in sheets if live_key(s) is None)
     return f"{removed} Markierungen entfernt; die Formate des Formulars sind wie vorher."
 
 
