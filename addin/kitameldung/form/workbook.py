@@ -125,7 +125,10 @@ def file_kind(path: Path) -> str:
     return "unknown"
 
 
-def open_sheets(path: Path) -> list[Sheet]:
+def readable_kind(path: Path) -> str:
+    """'xlsx' or 'xls' for a file worth opening; everything else a FormError in German
+    (missing, a folder, a pipe or device, empty, encrypted, no Excel file, a package no form
+    looks like)."""
     name = path.name
     if not path.exists():
         raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
@@ -134,11 +137,9 @@ def open_sheets(path: Path) -> list[Sheet]:
     try:
         kind = file_kind(path)
     except OSError as err:
-        raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({err.strerror}).") from err
+        raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({german_reason(err)}).") from err
     if kind == "special":
         raise FormError(f"{name}: Das ist keine gewöhnliche Datei (Gerät, Pipe oder Socket) – übersprungen.")
-    if kind == "xlsx":
-        check_package(path)
     if kind == "empty":
         raise FormError(
             f"{name}: Die Datei ist leer (0 Byte). Bitte die Meldung erneut aus Excel speichern "
@@ -149,16 +150,23 @@ def open_sheets(path: Path) -> list[Sheet]:
             f"{name}: Die Datei ist mit einem Kennwort verschlüsselt. Bitte in Excel öffnen, unter "
             "Datei › Informationen › Arbeitsmappe schützen das Kennwort entfernen und speichern."
         )
-    if kind == "xls":
-        raise FormError(
-            f"{name}: Das ist eine Arbeitsmappe im alten Excel-Format (.xls). Bitte in Excel öffnen, "
-            "unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern und diese "
-            "Datei verwenden."
-        )
     if kind == "unknown":
         raise FormError(
             f"{name}: Das ist keine Excel-Arbeitsmappe (.xlsx, .xlsm oder .xls). Bitte die "
             "Personalmeldung als Excel-Datei speichern."
+        )
+    if kind == "xlsx":
+        check_package(path)
+    return kind
+
+
+def open_sheets(path: Path) -> list[Sheet]:
+    name = path.name
+    if readable_kind(path) == "xls":
+        raise FormError(
+            f"{name}: Das ist eine Arbeitsmappe im alten Excel-Format (.xls). Bitte in Excel öffnen, "
+            "unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern und diese "
+            "Datei verwenden."
         )
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))

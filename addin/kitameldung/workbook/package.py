@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kitameldung.form.workbook import MAX_PART_BYTES, FormError, check_package, file_kind, german_reason
+from kitameldung.form.workbook import MAX_PART_BYTES, FormError, german_reason, readable_kind
 from kitameldung.workbook.appxml import APP, add_titles, remove_titles
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
@@ -101,22 +101,11 @@ class Package:
     @classmethod
     def read(cls, path: Path) -> Package:
         name = path.name
-        if not path.exists():
-            raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
-        try:
-            kind = file_kind(path)
-        except OSError as err:
-            raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({err.strerror}).") from err
-        if kind == "special":
-            raise FormError(f"{name}: Das ist keine gewöhnliche Datei (Gerät, Pipe oder Socket) – übersprungen.")
-        if kind == "xls":
+        if readable_kind(path) == "xls":
             raise FormError(
                 f"{name}: Arbeitsmappen im alten Format (.xls) kann kitameldung nicht ergänzen. Bitte in "
                 "Excel unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern."
             )
-        if kind != "xlsx":
-            raise FormError(f"{name}: Die Datei ist keine lesbare Excel-Arbeitsmappe (.xlsx/.xlsm).")
-        check_package(path)
         try:
             with zipfile.ZipFile(path) as archive:
                 entries = [(info, _read_member(archive, info)) for info in archive.infolist()]
