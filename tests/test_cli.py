@@ -26,6 +26,12 @@ STAFFING_KEYS = {
     "fachkraftquote_soll",
     "fachkraftquote_min",
     "personen_gezaehlt",
+    "dispositionsspielraum",
+    "personalbemessung_erfuellt",
+    "fachkraftquote_erfuellt",
+    "anrechenbar_vzae",
+    "lesarten",
+    "in_ausbildung_nicht_gezaehlt",
 }
 FINDING_KEYS = {"rule", "severity", "sheet", "cell", "message", "reference"}
 
@@ -120,10 +126,10 @@ def test_folder_gives_array_and_text_summary(form, capsys, tmp_path: Path) -> No
 
 def test_severity_filter(form, capsys) -> None:
     facility = mistakes.low_quota(make_facility(11)).facility
-    facility.staff[0].leitungsstunden, facility.staff[0].paed_stunden = 0.0, 40.0  # Leitung hint
+    facility.staff[0].leitungsstunden, facility.staff[0].paed_stunden = 0.0, 40.0  # Leitung shortfall
     path = str(form(facility))
     _, doc = _json(capsys, path)
-    assert {f["severity"] for f in doc["findings"]} == {"fehler", "hinweis"}
+    assert {f["severity"] for f in doc["findings"]} == {"fehler", "warnung"}
     _, only = _json(capsys, "--nur-fehler", path)
     assert {f["severity"] for f in only["findings"]} == {"fehler"}
 

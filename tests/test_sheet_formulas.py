@@ -13,6 +13,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from lawcases import with_coverage, with_trainee
 
 from kitameldung.model import STAFF_FIELDS
 from kitameldung.pipeline import Result, Settings, check_file
@@ -21,6 +22,7 @@ from kitameldung.replica.facility import Facility
 from kitameldung.replica.mistakes import STRUCTURAL
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
+from kitameldung.sheets.quote_bedarf import RESULTS_END
 from kitameldung.workbook.refresh import FAILED, refresh_file
 
 QUOTE, REPORT = SHEET_NAMES["quote"], SHEET_NAMES["pruefbericht"]
@@ -88,6 +90,26 @@ def _cases() -> dict[str, Case]:
     for seed in range(4):
         variant, variation = _random_variation(seed)
         cases[f"unseen form {seed}"] = Case(make_facility(300 + seed), variant, variation)
+    # Section 8: the dated Dispositionsspielraum at the edges of its periods, the two readings of
+    # the quota, Leitung before October 2017, people in training.
+    for day, ratio in (
+        (date(2022, 6, 9), Fraction(95, 100)),
+        (date(2022, 6, 10), Fraction(90, 100)),
+        (date(2023, 7, 31), Fraction(90, 100)),
+        (date(2023, 8, 1), Fraction(90, 100)),
+        (date(2023, 8, 1), Fraction(1)),
+    ):
+        cases[f"coverage {float(ratio):.2f} on {day}"] = Case(with_coverage(20, day, ratio))
+    readings = with_coverage(21, date(2025, 10, 1), Fraction(14, 10), Fraction(75, 100))
+    cases["readings differ"] = Case(readings)
+    cases["readings differ, soll_anrechnung"] = Case(
+        readings, params=Parameters(fachkraftquote_basis="soll_anrechnung")
+    )
+    cases["Stichtag 2017-09-30"] = Case(make_facility(22, stichtag=date(2017, 9, 30)))
+    cases["trainee"] = Case(with_trainee(23, date(2025, 10, 1)))
+    cases["trainee counted"] = Case(
+        with_trainee(23, date(2025, 10, 1)), params=Parameters(auszubildende_anrechnen=True)
+    )
     return cases
 
 
@@ -160,17 +182,27 @@ RESULT_ROWS = {
     "Soll Leitungsanteil (VZÄ)": "soll_leitung_vzae",
     "Ist Leitung (VZÄ)": "ist_leitung_vzae",
     "gezählte Personen": "personen_gezaehlt",
+    "Dispositionsspielraum (angewandt)": "dispositionsspielraum",
+    "anrechenbar nach Soll-Anrechnung (VZÄ)": "anrechenbar_vzae",
+    "in Ausbildung, nicht gezählt": "in_ausbildung",
 }
+STATUS_ROWS = (
+    "Personalbemessung",
+    "Fachkraftquote",
+    "Ergebnis Ist-Lesart",
+    "Ergebnis Soll-Anrechnung",
+    "Lesarten der Fachkraftquote",
+)
 
 
 def live_results(path: Path) -> dict[str, object]:
     sheet = openpyxl.load_workbook(path, data_only=True)[QUOTE]
     values = {}
-    for row in sheet.iter_rows(min_row=4, max_row=19, max_col=2):
+    for row in sheet.iter_rows(min_row=4, max_row=RESULTS_END, max_col=2):
         label, value = row[0].value, row[1].value
         if label in RESULT_ROWS:
             values[RESULT_ROWS[label]] = value.date() if isinstance(value, datetime) else value
-        elif label in ("Personalbemessung", "Fachkraftquote"):
+        elif label in STATUS_ROWS:
             values[f"status {label}"] = value
     return values
 
@@ -182,12 +214,25 @@ def core_results(result: Result) -> dict[str, object]:
         value = getattr(staffing, field) if staffing else None
         expected[field] = float(value) if isinstance(value, Fraction) else value
     if staffing is None:
-        expected = dict.fromkeys(expected, "–") | {"stichtag": None, "personen_gezaehlt": 0}
+        expected = dict.fromkeys(expected, "–") | {
+            "stichtag": None,
+            "personen_gezaehlt": 0,
+            "in_ausbildung": 0,
+        }
     marks = {True: "erfüllt", False: "nicht erfüllt", None: "nicht berechenbar"}
-    expected["status Personalbemessung"] = marks[
-        staffing.coverage_ok(result.settings.params) if staffing else None
+    expected["status Personalbemessung"] = marks[staffing.coverage_ok() if staffing else None]
+    quota = marks[staffing.quota_ok() if staffing else None]
+    if staffing is not None and not staffing.kitapersv:
+        quota = "nicht prüfbar (Regel gilt ab 30.10.2023)"
+    expected["status Fachkraftquote"] = quota
+    expected["status Ergebnis Ist-Lesart"] = marks[staffing.verdict("ist") if staffing else None]
+    expected["status Ergebnis Soll-Anrechnung"] = marks[
+        staffing.verdict("soll_anrechnung") if staffing else None
     ]
-    expected["status Fachkraftquote"] = marks[staffing.quota_ok() if staffing else None]
+    differ = staffing is not None and staffing.readings_differ
+    expected["status Lesarten der Fachkraftquote"] = (
+        "Ergebnis hängt an der Lesart" if differ else "gleiches Ergebnis"
+    )
     return {k: "–" if v is None and k != "stichtag" else v for k, v in expected.items()}
 
 
@@ -208,7 +253,14 @@ def test_the_cases_reach_every_outcome(refreshed: dict[str, Refreshed]) -> None:
         for k, v in core_results(item.result).items()
         if k.startswith("status")
     }
-    assert seen == {"erfüllt", "nicht erfüllt", "nicht berechenbar"}
+    assert seen == {
+        "erfüllt",
+        "nicht erfüllt",
+        "nicht berechenbar",
+        "nicht prüfbar (Regel gilt ab 30.10.2023)",
+        "gleiches Ergebnis",
+        "Ergebnis hängt an der Lesart",
+    }
 
 
 # ---------------------------------------------------------------- editing the form live

@@ -70,9 +70,14 @@ def test_leitung_bands_at_their_edges(soll: Fraction, expected: Fraction) -> Non
     assert leitung_share(soll, row) == expected
 
 
-def test_leitung_share_not_defined_before_october_2017() -> None:
-    assert RULES.leitung_for(date(2017, 9, 30)) is None
-    assert RULES.leitung_for(date(2017, 10, 1)).valid_from == date(2017, 10, 1)
+def test_leitung_bands_apply_from_the_first_key_and_the_base_from_october_2017() -> None:
+    """§ 5 Abs. 2 KitaPersV (section 8): the bands were in force before 2017-10-01, the base not."""
+    assert RULES.leitung_for(date(2016, 7, 31)) is None
+    early, late = RULES.leitung_for(date(2017, 9, 30)), RULES.leitung_for(date(2017, 10, 1))
+    assert early is not None and late is not None
+    assert leitung_share(Fraction(4), early) == Fraction(1, 8)  # band only
+    assert leitung_share(Fraction(4), late) == Fraction(1, 16) + Fraction(1, 8)
+    assert leitung_share(Fraction(41, 10), early) == Fraction(1, 4)  # next band from just above 4
 
 
 def _person(row: int, paragraph: int, hours: float, **extra: Value) -> Person:
@@ -100,7 +105,7 @@ def _meldung(places: dict[str, tuple[float, float]], persons: list[Person]) -> M
 
 def test_exactly_full_coverage_and_exactly_80_percent_are_compliant() -> None:
     # N_K = 4.65: 93 long Krippe places need exactly 20 VZÄ; 1/4.65 is no binary float.
-    stichtag = date(2023, 1, 1)
+    stichtag = date(2024, 1, 1)  # KitaPersV 2023 in force, no Dispositionsspielraum
     # 640 h Fachkräfte and 160 h Ergänzungskräfte, built from decimals that are no binary floats.
     fach = [_person(i, 9, 31.2) for i in range(20)] + [_person(50, 9, 8), _person(51, 9, 8)]
     erg = [_person(100 + i, 12, 7.8) for i in range(20)] + [_person(150, 12, 4)]
@@ -111,7 +116,7 @@ def test_exactly_full_coverage_and_exactly_80_percent_are_compliant() -> None:
     assert staffing.ist_betreuung_vzae == 20  # 800 h / 40
     assert staffing.deckungsgrad == 1
     assert staffing.fachkraftquote == Fraction(4, 5)
-    assert staffing.coverage_ok(Parameters()) is True
+    assert staffing.coverage_ok() is True
     assert staffing.quota_ok() is True
     # A per-child float factor lands a hair below the Soll:
     assert 93 * (1.0 / 4.65) < 20
@@ -158,14 +163,18 @@ def test_leitung_basis_ist_uses_ist_betreuung() -> None:
     assert ist_based.soll_leitung_vzae == Fraction("0.4375")  # Ist 12 VZÄ
 
 
-def test_quota_minimum_only_from_october_2023_unless_configured() -> None:
+def test_quota_minimum_only_from_october_2023_even_when_configured() -> None:
+    """The quota is a rule of the KitaPersV 2023 (section 8): a configured minimum changes its
+    height, not its start."""
     meldung = _meldung({"krippe": (0, 0), "kindergarten": (0, 0), "hort": (0, 0)}, [_person(1, 12, 40)])
     before = evaluate(meldung, date(2023, 10, 29), RULES, Parameters())
     on = evaluate(meldung, date(2023, 10, 30), RULES, Parameters())
-    assert before.fachkraftquote_min is None and before.quota_ok() is None
-    assert on.fachkraftquote_min == Fraction(4, 5) and on.quota_ok() is False
+    assert before.fachkraftquote_min is None and before.quota_ok() is None and not before.kitapersv
+    assert on.fachkraftquote_min == Fraction(4, 5) and on.quota_ok() is False and on.kitapersv
     configured = evaluate(meldung, date(2023, 10, 29), RULES, Parameters(fachkraftquote_min=0.7))
-    assert configured.fachkraftquote_min == Fraction(7, 10)
+    assert configured.fachkraftquote_min is None
+    later = evaluate(meldung, date(2023, 10, 30), RULES, Parameters(fachkraftquote_min=0.7))
+    assert later.fachkraftquote_min == Fraction(7, 10)
 
 
 def test_no_hours_and_no_places_give_null_ratios() -> None:

@@ -61,9 +61,9 @@ def check_file(path: Path, settings: Settings | None = None) -> Result:
 
 def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
     stichtag = meldung.stichtag
-    staffing = evaluate(meldung, stichtag, settings.rules, settings.params) if stichtag else None
+    staffing = evaluate(meldung, stichtag, settings.rules, settings.params, settings.qualifications) if stichtag else None
     findings = run_checks(meldung, staffing, settings.rules, settings.params, settings.qualifications)
-    return Result(path, settings, meldung, staffing, tuple(findings), tuple(not_checkable(meldung)))
+    return Result(path, settings, meldung, staffing, tuple(findings), tuple(not_checkable(meldung, stichtag, settings.rules)))
 
 
 def overall_exit(results: list[Result]) -> int:

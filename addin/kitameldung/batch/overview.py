@@ -22,8 +22,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from kitameldung.batch.runner import BatchItem
+from kitameldung.checks.formatting import ERFUELLT, NICHT_BERECHENBAR, NICHT_ERFUELLT
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
+from kitameldung.rules import load_rulebook
+from kitameldung.sheets.common import pruefstand
+from kitameldung.sheets.quote_bedarf import DIFFERENT, SAME
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.ours import save_own_file
 from kitameldung.workbook.refresh import FAILED
@@ -50,6 +54,8 @@ COLUMNS = [
     ("Fortbildungsbedarf", 13),
     ("Potenzialträger*innen", 14),
     ("neue Leitung ohne Mentor*in", 14),
+    ("Dispositionsspielraum", 13),
+    ("Lesarten der Fachkraftquote", 24),
 ]
 PLANNING_KEYS = (
     "quote_tiefstwert",
@@ -60,6 +66,7 @@ PLANNING_KEYS = (
     "potenzialtraeger",
     "neue_leitung_ohne_mentor",
 )
+NO_MINIMUM = "keine Mindestquote"
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -88,6 +95,8 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
                 "deckungsgrad": staffing.get("deckungsgrad"),
                 "fachkraftquote": staffing.get("fachkraftquote"),
                 "fachkraftquote_min": staffing.get("fachkraftquote_min"),
+                "dispositionsspielraum": staffing.get("dispositionsspielraum"),
+                "lesarten_abweichend": (staffing.get("lesarten") or {}).get("abweichend"),
                 "fehler": counts["fehler"],
                 "warnungen": counts["warnung"],
                 "hinweise": counts["hinweis"],
@@ -173,15 +182,23 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
                 sheet.cell(r, col, row[key]).number_format = fmt
         for col, key in ((9, "fehler"), (10, "warnungen"), (11, "hinweise")):
             sheet.cell(r, col, row[key])
-        # Live verdicts: they follow if someone corrects a number in this overview.
+        # Live verdicts with the file's own Dispositionsspielraum (column U): they follow if
+        # someone corrects a number in this overview.
+        if row["dispositionsspielraum"] is not None:
+            sheet.cell(r, 21, row["dispositionsspielraum"]).number_format = "0%"
         sheet.cell(
-            r, 12, f'=IF(ISNUMBER(F{r}),IF(F{r}>=1-1E-9,"erfüllt","nicht erfüllt"),"nicht berechenbar")'
+            r,
+            12,
+            f'=IF(ISNUMBER(F{r}),IF(F{r}>=1-N(U{r})-1E-9,"{ERFUELLT}","{NICHT_ERFUELLT}"),"{NICHT_BERECHENBAR}")',
         )
         sheet.cell(
             r,
             13,
-            f'=IF(AND(ISNUMBER(G{r}),ISNUMBER(H{r})),IF(G{r}>=H{r}-1E-9,"erfüllt","nicht erfüllt"),"nicht berechenbar")',
+            f'=IF(ISNUMBER(H{r}),IF(ISNUMBER(G{r}),IF(G{r}>=H{r}-1E-9,"{ERFUELLT}","{NICHT_ERFUELLT}"),'
+            f'"{NICHT_BERECHENBAR}"),"{NO_MINIMUM}")',
         )
+        if row["lesarten_abweichend"] is not None:
+            _text(sheet, r, 22, DIFFERENT if row["lesarten_abweichend"] else SAME)
         if row["quote_tiefstwert"] is not None:
             sheet.cell(r, 14, row["quote_tiefstwert"]).number_format = "0.0%"
         if row["quote_tiefstwert_datum"]:
@@ -191,6 +208,7 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     last = len(rows) + 1
     total = last + 2
     sheet.cell(total, 1, "Summe / Träger").font = BOLD
+    _text(sheet, total + 2, 1, f"Regeln: {pruefstand(load_rulebook())}")
     if rows:
         sheet.cell(total, 2, f"=COUNTA(B2:B{last})")
         sheet.cell(total, 4, f"=SUM(D2:D{last})").number_format = "0.00"
@@ -305,6 +323,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 def _csv_cell(value: Any) -> Any:
     """Numbers with a decimal comma; a text that a spreadsheet program would run as a formula
     ("=…", "+…", "-…", "@…", tab, line break) gets a leading apostrophe, as OWASP recommends."""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
     if isinstance(value, float):
         return str(value).replace(".", ",")
     if isinstance(value, str):
@@ -326,6 +346,8 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
         "deckungsgrad",
         "fachkraftquote",
         "fachkraftquote_min",
+        "dispositionsspielraum",
+        "lesarten_abweichend",
         "fehler",
         "warnungen",
         "hinweise",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from kitameldung.checks.facility import facility_findings
 from kitameldung.checks.findings import Finding, Severity, catalogue, rule, sort_key
+from kitameldung.checks.formatting import datum
 from kitameldung.checks.persons import Context, person_findings, person_rule_ids
 from kitameldung.checks.structure import structure_findings
 from kitameldung.evaluation import Staffing
@@ -32,25 +34,27 @@ COLUMN_TITLES = {
 
 @dataclass(frozen=True)
 class NotCheckable:
-    """A rule skipped because the form variant lacks a column it needs."""
+    """A rule skipped: the form variant lacks a column it needs, or the rule did not apply yet
+    on the Stichtag."""
 
     rule: str
-    missing: tuple[str, ...]
-
-    @property
-    def reason(self) -> str:
-        names = ", ".join(f"„{COLUMN_TITLES.get(c, c)}“" for c in self.missing)
-        return f"Spalte {names} fehlt im Formular"
+    reason: str
 
 
-def not_checkable(meldung: Meldung) -> list[NotCheckable]:
-    if meldung.persons is None:
-        return []
+def not_checkable(meldung: Meldung, stichtag: date | None, rules: RuleBook) -> list[NotCheckable]:
     result = []
+    if stichtag is not None and not rules.kitapersv_applies(stichtag):
+        for rule_id, spec in catalogue().items():
+            if spec.since == "kitapersv":
+                result.append(NotCheckable(rule_id, f"Regel gilt ab {datum(rules.kitapersv)}"))
+    dated = {n.rule for n in result}
+    if meldung.persons is None:
+        return result
     for rule_id in person_rule_ids():
         missing = tuple(c for c in rule(rule_id).columns if not meldung.has_column(c))
-        if missing:
-            result.append(NotCheckable(rule_id, missing))
+        if missing and rule_id not in dated:
+            names = ", ".join(f"„{COLUMN_TITLES.get(c, c)}“" for c in missing)
+            result.append(NotCheckable(rule_id, f"Spalte {names} fehlt im Formular"))
     return result
 
 
@@ -64,14 +68,14 @@ def run_checks(
     """All findings of one Meldung in one pass, sorted by severity and position."""
     findings = list(structure_findings(meldung, rules))
     if staffing is not None:
-        findings.extend(facility_findings(staffing, params, meldung.sheet))
+        skipped = {n.rule for n in not_checkable(meldung, staffing.stichtag, rules)}
+        findings.extend(f for f in facility_findings(staffing, meldung.sheet) if f.rule not in skipped)
         occupied = frozenset(
             group
             for group in AGE_GROUPS
             if meldung.places
             and ((meldung.places[group].short.value or 0) + (meldung.places[group].long.value or 0))
         )
-        skipped = {n.rule for n in not_checkable(meldung)}
         ctx = Context(meldung, staffing.stichtag, params, qualifications, occupied)
         findings.extend(person_findings(ctx, set(person_rule_ids()) - skipped))
     return sorted(findings, key=sort_key)

@@ -53,6 +53,7 @@ class Rule:
     reference: str
     template: str
     columns: tuple[str, ...] = ()  # staff columns the rule needs
+    since: str | None = None  # "kitapersv": applies from the KitaPersV 2023 on (regelstand.toml)
 
     def finding(self, sheet: str | None, cell: str | None, **values: object) -> Finding:
         values.setdefault("zelle", cell or "")
@@ -70,6 +71,7 @@ def catalogue() -> dict[str, Rule]:
             spec["rechtsgrundlage"],
             spec["meldung"],
             tuple(spec.get("spalten", ())),
+            spec.get("seit"),
         )
         for rule_id, spec in data.items()
     }

@@ -28,3 +28,21 @@ def raw(value: object) -> str:
     text = value.strftime("%d.%m.%Y") if isinstance(value, date) else str(value)
     text = " ".join(text.split())
     return text if len(text) <= 60 else text[:57] + "…"
+
+
+# One vocabulary for verdicts in every output (text, sheets, overview, JSON stays boolean).
+ERFUELLT, NICHT_ERFUELLT, NICHT_BERECHENBAR = "erfüllt", "nicht erfüllt", "nicht berechenbar"
+READINGS = {"ist": "Ist-Lesart", "soll_anrechnung": "Soll-Anrechnung"}
+READING_NOTES = {
+    "ist": "Fachkräfte ÷ alle gezählten Betreuungskräfte, mindestens die Mindestquote",
+    "soll_anrechnung": "Ergänzungskräfte zählen höchstens bis (1 − Mindestquote) des Soll",
+}
+
+
+def verdict_text(ok: bool | None) -> str:
+    return {True: ERFUELLT, False: NICHT_ERFUELLT, None: NICHT_BERECHENBAR}[ok]
+
+
+def not_yet(since: date) -> str:
+    """For rules of a later law on an earlier Stichtag."""
+    return f"nicht prüfbar (Regel gilt ab {datum(since)})"

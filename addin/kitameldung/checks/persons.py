@@ -13,6 +13,7 @@ from datetime import date
 from kitameldung.checks.findings import Finding, rule
 from kitameldung.checks.formatting import datum, number, raw
 from kitameldung.dates import add_years, age_on, shift_days
+from kitameldung.evaluation.kitapersv import deadline_12, in_training, short_fixed_term
 from kitameldung.evaluation.staffing import exact_float
 from kitameldung.model import Gruppe, JaNein, Meldung, Person
 from kitameldung.rules import Parameters
@@ -38,6 +39,9 @@ class Context:
     @property
     def warning_window(self) -> date:
         return shift_days(self.stichtag, self.params.vorwarnung_tage)
+
+    def in_training(self, person: Person) -> bool:
+        return in_training(person, self.catalogue)
 
 
 Check = Callable[[Context, Person], Iterator[Finding]]
@@ -94,19 +98,41 @@ def _sprache(ctx: Context, p: Person) -> Iterator[Finding]:
         yield ctx.finding("sprachnachweis-fehlt", p, p.sprachnachweis.cell)
 
 
-@_rule("qualifizierung-frist", "qualifizierung-frist-bald")
+@_rule("qualifizierung-frist", "qualifizierung-frist-bald", "qualifizierung-befristet")
 def _qualifizierung(ctx: Context, p: Person) -> Iterator[Finding]:
     zuordnung, begin = p.zuordnung.value, p.beginn.value
     if zuordnung is None or zuordnung.gruppe is not Gruppe.ERGAENZUNG or begin is None:
         return
-    if p.qualifizierung_300ue.value is not None or p.qualifizierung_300ue.invalid:
+    if p.qualifizierung_300ue.value is not None or p.qualifizierung_300ue.invalid or ctx.in_training(p):
         return
-    deadline = add_years(begin, ctx.params.qualifizierung_jahre)
+    if short_fixed_term(p):
+        yield ctx.finding(
+            "qualifizierung-befristet", p, p.ende.cell, beginn=datum(begin), ende=datum(p.ende.value)
+        )
+        return
+    deadline = deadline_12(p, ctx.params)
+    assert deadline is not None
     values = {"beginn": datum(begin), "frist": datum(deadline)}
     if ctx.stichtag > deadline:
         yield ctx.finding("qualifizierung-frist", p, p.qualifizierung_300ue.cell, **values)
     elif deadline <= ctx.warning_window:
         yield ctx.finding("qualifizierung-frist-bald", p, p.qualifizierung_300ue.cell, **values)
+
+
+@_rule("ausbildung-fehlt")
+def _ausbildung(ctx: Context, p: Person) -> Iterator[Finding]:
+    if p.zuordnung.value is None or ctx.in_training(p):
+        return
+    if p.qualifikation.value is None and not p.qualifikation.invalid:
+        yield ctx.finding("ausbildung-fehlt", p, p.qualifikation.cell)
+
+
+@_rule("auszubildende-nicht-gezaehlt")
+def _auszubildende(ctx: Context, p: Person) -> Iterator[Finding]:
+    if ctx.params.auszubildende_anrechnen or not ctx.in_training(p):
+        return
+    cell = p.funktion.cell if ctx.catalogue.in_training(p.funktion.value) else p.qualifikation.cell
+    yield ctx.finding("auszubildende-nicht-gezaehlt", p, cell or p.name.cell)
 
 
 @_rule("leitung-keine-fachkraft")

@@ -11,8 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from kitameldung.evaluation.kitapersv import in_training
 from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Person
 from kitameldung.rules import Parameters, RuleBook
+from kitameldung.rules.catalogue import QualificationCatalogue
 from kitameldung.rules.rulebook import KeyRow, LeitungRow
 
 # Comparisons against the legal thresholds allow this much slack for values that arrive as
@@ -33,23 +35,55 @@ class Staffing:
     deckungsgrad: Fraction | None
     fachkraftquote: Fraction | None
     fachkraftquote_soll: Fraction | None
-    fachkraftquote_min: Fraction | None
+    fachkraftquote_min: Fraction | None  # None: no minimum on this Stichtag (before 30.10.2023)
     personen_gezaehlt: int
+    dispositionsspielraum: Fraction = Fraction(0)  # applied: Ist may fall short of Soll by this share
+    kitapersv: bool = True  # the 2023 rules apply on the Stichtag
+    fachkraftquote_basis: str = "ist"  # the reading the findings follow
+    in_ausbildung: int = 0  # people in training listed but not counted
 
     @property
     def rule_version(self) -> date | None:
         return self.key.valid_from if self.key else None
 
-    def coverage_ok(self, params: Parameters) -> bool | None:
+    def coverage_ok(self) -> bool | None:
+        """Ist covers the Soll, less the Dispositionsspielraum in force."""
         if self.deckungsgrad is None:
             return None
-        limit = 1 - exact_float(params.dispositionsspielraum)
-        return self.deckungsgrad >= limit - TOLERANCE
+        return self.deckungsgrad >= 1 - self.dispositionsspielraum - TOLERANCE
 
     def quota_ok(self) -> bool | None:
         if self.fachkraftquote is None or self.fachkraftquote_min is None:
             return None
         return self.fachkraftquote >= self.fachkraftquote_min - TOLERANCE
+
+    @property
+    def anrechenbar_vzae(self) -> Fraction | None:
+        """Reading "soll_anrechnung": Ergänzungskräfte count towards the Soll only up to
+        (1 − minimum quota) of it; without a minimum they count in full."""
+        soll = self.soll_betreuung_vzae
+        if soll is None:
+            return None
+        if self.fachkraftquote_min is None:
+            return self.ist_betreuung_vzae
+        cap = (1 - self.fachkraftquote_min) * soll
+        return self.ist_fachkraft_vzae + min(self.ist_ergaenzung_vzae, cap)
+
+    def verdict(self, basis: str) -> bool | None:
+        """Personalbemessung and Fachkraftquote together, in one reading of § 15 KitaPersV."""
+        if basis == "soll_anrechnung":
+            soll, credited = self.soll_betreuung_vzae, self.anrechenbar_vzae
+            if soll is None or credited is None or soll == 0:
+                return self.coverage_ok()
+            return credited >= soll * (1 - self.dispositionsspielraum) - TOLERANCE * soll
+        coverage, quota = self.coverage_ok(), self.quota_ok()
+        if coverage is None:
+            return None
+        return coverage and quota is not False
+
+    @property
+    def readings_differ(self) -> bool:
+        return self.verdict("ist") != self.verdict("soll_anrechnung")
 
 
 def exact_float(value: float | int) -> Fraction:
@@ -86,11 +120,24 @@ def leitung_share(basis: Fraction, row: LeitungRow) -> Fraction:
     raise ValueError("Leitung bands must end with an open band")
 
 
-def evaluate(meldung: Meldung, stichtag: date, rules: RuleBook, params: Parameters) -> Staffing:
+def evaluate(
+    meldung: Meldung,
+    stichtag: date,
+    rules: RuleBook,
+    params: Parameters,
+    catalogue: QualificationCatalogue | None = None,
+) -> Staffing:
+    """`catalogue` recognises people in training (not counted unless the parameter says so)."""
     key = rules.key_for(stichtag)
     places = {group: (p.short.value or 0, p.long.value or 0) for group, p in (meldung.places or {}).items()}
     soll = soll_betreuung(places, key, rules) if key else None
-    counted = [p for p in (meldung.persons or ()) if _counts(p, stichtag)]
+    employed = [p for p in (meldung.persons or ()) if _counts(p, stichtag)]
+    training = [
+        p
+        for p in employed
+        if catalogue is not None and not params.auszubildende_anrechnen and in_training(p, catalogue)
+    ]
+    counted = [p for p in employed if p not in training]
     full_time = exact_float(params.vollzeit_stunden)
     fach = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.FACHKRAFT) / full_time  # type: ignore[union-attr]
     erg = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.ERGAENZUNG) / full_time  # type: ignore[union-attr]
@@ -102,11 +149,20 @@ def evaluate(meldung: Meldung, stichtag: date, rules: RuleBook, params: Paramete
     basis = soll if params.leitung_basis == "soll" else ist
     soll_leitung = leitung_share(basis, leitung_row) if leitung_row and basis is not None else None
 
+    kitapersv = rules.kitapersv_applies(stichtag)
     quota_row = rules.quota_for(stichtag)
     minimum = (
         exact_float(params.fachkraftquote_min)
         if params.fachkraftquote_min is not None
         else (quota_row.minimum if quota_row else None)
+    )
+    if not kitapersv:
+        minimum = None  # the quota is a rule of the KitaPersV 2023
+    margin_row = rules.margin_for(stichtag)
+    margin = (
+        exact_float(params.dispositionsspielraum)
+        if params.dispositionsspielraum is not None
+        else (margin_row.share if margin_row else Fraction(0))
     )
     return Staffing(
         stichtag=stichtag,
@@ -122,6 +178,10 @@ def evaluate(meldung: Meldung, stichtag: date, rules: RuleBook, params: Paramete
         fachkraftquote_soll=fach / soll if soll else None,
         fachkraftquote_min=minimum,
         personen_gezaehlt=len(counted),
+        dispositionsspielraum=margin,
+        kitapersv=kitapersv,
+        fachkraftquote_basis=params.fachkraftquote_basis,
+        in_ausbildung=len(training),
     )
 
 

@@ -14,10 +14,12 @@ from datetime import date
 from fractions import Fraction
 
 from kitameldung.checks.formatting import datum
-from kitameldung.dates import add_months, add_years, shift_days
+from kitameldung.dates import add_months, shift_days
 from kitameldung.evaluation import evaluate
-from kitameldung.model import Gruppe, Meldung, Person
+from kitameldung.evaluation.kitapersv import deadline_12
+from kitameldung.model import Meldung, Person
 from kitameldung.rules import Parameters, RuleBook
+from kitameldung.rules.catalogue import QualificationCatalogue
 
 MONTHS = 12
 
@@ -32,29 +34,25 @@ class Point:
     changes: tuple[str, ...]  # what changed since the previous point, in German
 
 
-def deadline_12(person: Person, params: Parameters) -> date | None:
-    """Last day an Ergänzungskraft without the 300-UE certificate may count."""
-    zuordnung = person.zuordnung.value
-    if zuordnung is None or zuordnung.gruppe is not Gruppe.ERGAENZUNG:
-        return None
-    if person.qualifizierung_300ue.value is not None or person.beginn.value is None:
-        return None
-    return add_years(person.beginn.value, params.qualifizierung_jahre)
-
-
 def points(start: date) -> list[date]:
     """The start day, then the first of each of the next 12 months."""
     first = date(start.year, start.month, 1)
     return [start] + [add_months(first, m) for m in range(1, MONTHS + 1)]
 
 
-def project(meldung: Meldung, start: date, rules: RuleBook, params: Parameters) -> list[Point]:
+def project(
+    meldung: Meldung,
+    start: date,
+    rules: RuleBook,
+    params: Parameters,
+    catalogue: QualificationCatalogue | None = None,
+) -> list[Point]:
     persons = meldung.persons or ()
     result: list[Point] = []
     previous: date | None = None
     for day in points(start):
-        counted = tuple(p for p in persons if not _deadline_passed(p, day, params))
-        staffing = evaluate(replace(meldung, persons=counted), day, rules, params)
+        counted = tuple(p for p in persons if not _deadline_passed(p, day, rules, params))
+        staffing = evaluate(replace(meldung, persons=counted), day, rules, params, catalogue)
         changes = _changes(persons, previous, day, rules, params) if previous else ()
         result.append(
             Point(
@@ -62,7 +60,7 @@ def project(meldung: Meldung, start: date, rules: RuleBook, params: Parameters) 
                 staffing.fachkraftquote,
                 staffing.deckungsgrad,
                 staffing.quota_ok(),
-                staffing.coverage_ok(params),
+                staffing.coverage_ok(),
                 changes,
             )
         )
@@ -70,9 +68,9 @@ def project(meldung: Meldung, start: date, rules: RuleBook, params: Parameters) 
     return result
 
 
-def _deadline_passed(person: Person, day: date, params: Parameters) -> bool:
+def _deadline_passed(person: Person, day: date, rules: RuleBook, params: Parameters) -> bool:
     deadline = deadline_12(person, params)
-    return deadline is not None and day > deadline
+    return deadline is not None and day > deadline and rules.kitapersv_applies(day)
 
 
 def _changes(

@@ -38,6 +38,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "version": _iso(staffing.rule_version) if staffing else None,
         "parameters": effective_parameters(result.settings.params, staffing),
         "nicht_pruefbar": [{"rule": n.rule, "reason": n.reason} for n in result.not_checked],
+        "pruefstand": result.settings.rules.review.text,
     }
     if meldung.places is not None:
         out["places"] = {
@@ -61,15 +62,27 @@ def result_json(result: Result) -> dict[str, Any]:
             "fachkraftquote_soll": _num(staffing.fachkraftquote_soll),
             "fachkraftquote_min": _num(staffing.fachkraftquote_min),
             "personen_gezaehlt": staffing.personen_gezaehlt,
+            "dispositionsspielraum": _num(staffing.dispositionsspielraum),
+            "personalbemessung_erfuellt": staffing.coverage_ok(),
+            "fachkraftquote_erfuellt": staffing.quota_ok(),
+            "anrechenbar_vzae": _num(staffing.anrechenbar_vzae),
+            "lesarten": {
+                "angewandt": staffing.fachkraftquote_basis,
+                "ist": staffing.verdict("ist"),
+                "soll_anrechnung": staffing.verdict("soll_anrechnung"),
+                "abweichend": staffing.readings_differ,
+            },
+            "in_ausbildung_nicht_gezaehlt": staffing.in_ausbildung,
         }
     return out
 
 
 def effective_parameters(params: Parameters, staffing: object | None) -> dict[str, Any]:
     values = params.as_json()
-    minimum = getattr(staffing, "fachkraftquote_min", None)
     if values["fachkraftquote_min"] is None:
-        values["fachkraftquote_min"] = _num(minimum)
+        values["fachkraftquote_min"] = _num(getattr(staffing, "fachkraftquote_min", None))
+    if values["dispositionsspielraum"] is None:
+        values["dispositionsspielraum"] = _num(getattr(staffing, "dispositionsspielraum", None))
     return values
 
 

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from kitameldung.checks import Severity
-from kitameldung.checks.formatting import datum, percent, vzae
+from kitameldung.checks.formatting import datum, not_yet, percent, vzae
 from kitameldung.pipeline import Result
+from kitameldung.sheets.common import lesarten
 
 MARK = {True: "erfüllt", False: "NICHT erfüllt", None: "nicht berechenbar"}
+
+
+def _quota_line(result: Result) -> str:
+    staffing = result.staffing
+    assert staffing is not None
+    if not staffing.kitapersv:
+        return f"{not_yet(result.settings.rules.kitapersv)}, keine Mindestquote an diesem Stichtag"
+    if staffing.fachkraftquote_min is None:
+        return "keine Mindestquote an diesem Stichtag"
+    return f"{MARK[staffing.quota_ok()]} (mindestens {percent(staffing.fachkraftquote_min)})"
 
 
 def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) -> str:
@@ -21,10 +32,11 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
     version = datum(staffing.rule_version) if staffing else "–"
     lines.append(
         f"  Stichtag {datum(meldung.stichtag)} · Formular {meldung.variant} (Blatt „{meldung.sheet}“)"
-        f" · Regelstand {version}"
+        f" · Regelstand {version}, {result.settings.rules.review.text}"
     )
     if staffing is not None:
-        params = result.settings.params
+        margin = staffing.dispositionsspielraum
+        spielraum = f" (Dispositionsspielraum {percent(margin)})" if margin else ""
         lines += [
             f"  Personalbedarf (Soll):  {vzae(staffing.soll_betreuung_vzae):>7} VZÄ"
             f"   Leitungsanteil {vzae(staffing.soll_leitung_vzae)} VZÄ",
@@ -33,17 +45,18 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
             f" Ergänzungskräfte {vzae(staffing.ist_ergaenzung_vzae)}"
             f" ({staffing.personen_gezaehlt} Personen gezählt)",
             f"  Deckungsgrad:           {percent(staffing.deckungsgrad):>9}"
-            f"   {MARK[staffing.coverage_ok(params)]}",
-            f"  Fachkraftquote:         {percent(staffing.fachkraftquote):>9}"
-            f"   {MARK[staffing.quota_ok()]} (mindestens {percent(staffing.fachkraftquote_min)})",
+            f"   {MARK[staffing.coverage_ok()]}{spielraum}",
+            f"  Fachkraftquote:         {percent(staffing.fachkraftquote):>9}   {_quota_line(result)}",
         ]
+        if staffing.readings_differ:
+            lines.append(f"  Achtung: {lesarten(staffing)}.")
     else:
         lines.append("  Ohne gültigen Stichtag kann die Personalbemessung nicht berechnet werden.")
     counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
     lines.append(f"  Befunde: {counts}")
     if result.not_checked:
-        skipped = ", ".join(n.rule for n in result.not_checked)
-        lines.append(f"  Nicht prüfbar (Spalte fehlt in diesem Formularstand): {skipped}")
+        skipped = "; ".join(f"{n.rule} ({n.reason})" for n in result.not_checked)
+        lines.append(f"  Nicht prüfbar: {skipped}")
     for severity in severities:
         group = [f for f in result.findings if f.severity is severity]
         if not group:

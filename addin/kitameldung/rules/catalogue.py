@@ -34,6 +34,11 @@ class Match:
 @dataclass(frozen=True)
 class QualificationCatalogue:
     entries: tuple[Entry, ...]
+    trainees: tuple[re.Pattern[str], ...] = ()  # people in training, by Funktion or Qualifikation
+
+    def in_training(self, *texts: str | None) -> bool:
+        keys = [normalize(t) for t in texts if t]
+        return any(p.search(k) for p in self.trainees for k in keys)
 
     def classify(self, text: str | None) -> tuple[Match, ...]:
         """Every catalogue entry the qualification text matches (usually one or none)."""
@@ -45,7 +50,7 @@ class QualificationCatalogue:
     def extended(self, fachkraft: list[str], ergaenzung: list[str]) -> QualificationCatalogue:
         extra = [_entry(None, Gruppe.FACHKRAFT, None, p) for p in fachkraft]
         extra += [_entry(12, Gruppe.ERGAENZUNG, None, p) for p in ergaenzung]
-        return QualificationCatalogue(self.entries + tuple(extra))
+        return QualificationCatalogue(self.entries + tuple(extra), self.trainees)
 
 
 def _entry(paragraph: int | None, gruppe: Gruppe, area: str | None, pattern: str) -> Entry:
@@ -60,4 +65,7 @@ def load_catalogue(path: Path | None = None) -> QualificationCatalogue:
         gruppe = Gruppe(item["gruppe"])
         for pattern in item["muster"]:
             entries.append(_entry(item.get("paragraph"), gruppe, item.get("bereich"), pattern))
-    return QualificationCatalogue(tuple(entries))
+    trainees = tuple(
+        re.compile(rf"\b{p}") for p in data.get("auszubildende", {}).get("muster", [])
+    )
+    return QualificationCatalogue(tuple(entries), trainees)

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 LEITUNG_BASES = ("soll", "ist")
+QUOTA_BASES = ("ist", "soll_anrechnung")
 
 # German titles for the "Annahmen" lists of the Prüfbericht and the Quote & Bedarf sheet.
 TITLES = {
@@ -18,6 +19,8 @@ TITLES = {
     "fachkraftquote_min": "Mindest-Fachkraftquote",
     "leitung_basis": "Basis des Leitungsanteils (soll/ist)",
     "dispositionsspielraum": "Dispositionsspielraum (Anteil)",
+    "fachkraftquote_basis": "Lesart der Fachkraftquote (ist/soll_anrechnung)",
+    "auszubildende_anrechnen": "Auszubildende/Praktikant*innen mitzählen",
     "fuehrungszeugnis_jahre": "Führungszeugnis gültig (Jahre)",
     "vorwarnung_tage": "Vorwarnung (Tage)",
     "masern_geboren_nach": "Masernschutz nötig bei Geburt nach",
@@ -39,7 +42,11 @@ class Parameters:
     vollzeit_stunden: float = 40.0
     fachkraftquote_min: float | None = None  # None: the dated rule table decides (0.80)
     leitung_basis: str = "soll"
-    dispositionsspielraum: float = 0.0
+    dispositionsspielraum: float | None = None  # None: the dated rule table decides
+    # "ist": Fachkräfte against the counted Ist (default); "soll_anrechnung": Ergänzungskräfte
+    # count towards the Soll only up to (1 − minimum quota) of it. § 15 KitaPersV not read in full.
+    fachkraftquote_basis: str = "ist"
+    auszubildende_anrechnen: bool = False
     fuehrungszeugnis_jahre: int = 5
     vorwarnung_tage: int = 90
     masern_geboren_nach: date = date(1970, 12, 31)
@@ -66,6 +73,8 @@ def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
     result = replace(defaults, **changes)
     if result.leitung_basis not in LEITUNG_BASES:
         raise ConfigError(f"{origin}: leitung_basis muss „soll“ oder „ist“ sein.")
+    if result.fachkraftquote_basis not in QUOTA_BASES:
+        raise ConfigError(f"{origin}: fachkraftquote_basis muss „ist“ oder „soll_anrechnung“ sein.")
     if result.vollzeit_stunden <= 0:
         raise ConfigError(f"{origin}: vollzeit_stunden muss größer als 0 sein.")
     return result
@@ -75,6 +84,15 @@ def _coerce(key: str, value: Any, default: Any, origin: str) -> Any:
     try:
         if isinstance(default, date):
             return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if isinstance(default, bool):
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in ("ja", "true", "1", "wahr"):
+                return True
+            if text in ("nein", "false", "0", "falsch"):
+                return False
+            raise ValueError(value)
         if isinstance(default, str):
             return str(value).strip().lower()
         if isinstance(default, int) and not isinstance(default, bool):

@@ -43,6 +43,22 @@ class QuotaRow:
 
 
 @dataclass(frozen=True)
+class MarginRow:
+    """Dispositionsspielraum: the share of the Soll coverage may fall short by."""
+
+    valid_from: date
+    share: Fraction
+    source: str
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    text: str  # "geprüft gegen KitaPersV i. d. F. vom 25.10.2023"
+    reviewed: date
+    sources: str
+
+
+@dataclass(frozen=True)
 class CareFactors:
     short: Fraction
     long: Fraction
@@ -58,6 +74,10 @@ class RuleBook:
     keys: tuple[KeyRow, ...]
     leitung: tuple[LeitungRow, ...]
     quota: tuple[QuotaRow, ...]
+    margins: tuple[MarginRow, ...]
+    kitapersv: date  # the 2023 rules apply from here
+    kitapersv_source: str
+    review: ReviewState
 
     def key_for(self, stichtag: date) -> KeyRow | None:
         return _in_force(self.keys, stichtag)
@@ -67,6 +87,12 @@ class RuleBook:
 
     def quota_for(self, stichtag: date) -> QuotaRow | None:
         return _in_force(self.quota, stichtag)
+
+    def margin_for(self, stichtag: date) -> MarginRow | None:
+        return _in_force(self.margins, stichtag)
+
+    def kitapersv_applies(self, stichtag: date) -> bool:
+        return stichtag >= self.kitapersv
 
     @property
     def first_date(self) -> date:
@@ -108,9 +134,13 @@ def load_rulebook(path: Path | None = None) -> RuleBook:
     quota = tuple(
         QuotaRow(row["ab"], exact(row["mindestens"]), row["quelle"]) for row in data["fachkraftquote"]
     )
-    for rows in (keys, leitung, quota):
+    margins = tuple(
+        MarginRow(row["ab"], exact(row["anteil"]), row["quelle"]) for row in data["dispositionsspielraum"]
+    )
+    for rows in (keys, leitung, quota, margins):
         if list(rows) != sorted(rows, key=lambda r: r.valid_from):
             raise ValueError("regelstand.toml: rows must be in date order")
+    review = data["pruefstand"]
     return RuleBook(
         CareFactors(
             exact(care["faktor_kurz"]),
@@ -123,4 +153,8 @@ def load_rulebook(path: Path | None = None) -> RuleBook:
         keys,
         leitung,
         quota,
+        margins,
+        data["kitapersv"]["ab"],
+        data["kitapersv"]["quelle"],
+        ReviewState(review["text"], review["geprueft_am"], review["quellen"]),
     )

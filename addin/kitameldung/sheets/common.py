@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from kitameldung.checks.formatting import datum, percent
+from kitameldung.checks.formatting import READINGS, datum, percent, verdict_text
 from kitameldung.evaluation import Staffing
 from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.parameters import TITLES
@@ -30,13 +30,37 @@ def regelstand(staffing: Staffing | None, rules: RuleBook) -> str:
     )
 
 
+def pruefstand(rules: RuleBook) -> str:
+    """The review state of the rule data, as every output names it."""
+    return (
+        f"{rules.review.text} (Stand {datum(rules.review.reviewed)}); Quellen mit [sekundär] "
+        "sind Sekundärquellen, [Auslegung] unsere Lesart"
+    )
+
+
+def lesarten(staffing: Staffing | None) -> str:
+    """Both readings of the Fachkraftquote and whether the verdict hangs on them."""
+    if staffing is None:
+        return "nicht bestimmbar"
+    ist, soll = verdict_text(staffing.verdict("ist")), verdict_text(staffing.verdict("soll_anrechnung"))
+    applied = READINGS[staffing.fachkraftquote_basis]
+    if staffing.readings_differ:
+        return f"ERGEBNIS HÄNGT AN DER LESART: Ist-Lesart {ist}, Soll-Anrechnung {soll} (angewandt: {applied})"
+    return f"gleiches Ergebnis in beiden Lesarten ({ist}; angewandt: {applied})"
+
+
 def assumptions(params: Parameters, staffing: Staffing | None) -> list[tuple[str, str]]:
     """(title, value as shown) for every interpretation parameter in effect."""
     rows = []
     for name, value in params.as_json().items():
-        if name == "fachkraftquote_min" and value is None:
+        if name == "dispositionsspielraum" and value is None:
+            margin = staffing.dispositionsspielraum if staffing else None
+            shown = f"{percent(margin)} (laut Regelstand)" if margin is not None else "laut Regelstand"
+        elif name == "fachkraftquote_min" and value is None:
             minimum = staffing.fachkraftquote_min if staffing else None
-            shown = f"{percent(minimum)} (laut Regelstand)" if minimum is not None else "laut Regelstand"
+            shown = f"{percent(minimum)} (laut Regelstand)" if minimum is not None else "keine Mindestquote an diesem Stichtag"
+        elif isinstance(value, bool):
+            shown = "ja" if value else "nein"
         elif isinstance(value, float):
             shown = f"{value:g}".replace(".", ",")
         elif name == "masern_geboren_nach":

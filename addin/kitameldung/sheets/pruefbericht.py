@@ -7,7 +7,7 @@ from datetime import datetime
 
 from kitameldung.checks import Severity
 from kitameldung.pipeline import Result
-from kitameldung.sheets.common import OVERWRITE_NOTE, assumptions, regelstand
+from kitameldung.sheets.common import OVERWRITE_NOTE, assumptions, lesarten, pruefstand, regelstand
 from kitameldung.sheets.spec import Link, SheetSpec
 
 KEY = "pruefbericht"
@@ -34,6 +34,8 @@ def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
         ("Geprüft am", checked_at, "datetime"),
         ("Formular", f"{meldung.variant} (Blatt „{meldung.sheet}“, Profil {meldung.profile})", "text"),
         ("Regelstand", regelstand(staffing, result.settings.rules), "text"),
+        ("Prüfstand der Regeln", pruefstand(result.settings.rules), "text"),
+        ("Lesarten der Fachkraftquote", lesarten(staffing), "text"),
     ]
     row = 4
     for label, value, style in head:

@@ -11,18 +11,29 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from kitameldung.checks.formatting import (
+    ERFUELLT,
+    NICHT_BERECHENBAR,
+    NICHT_ERFUELLT,
+    READING_NOTES,
+    READINGS,
+    not_yet,
+    verdict_text,
+)
 from kitameldung.evaluation import Staffing
+from kitameldung.evaluation.kitapersv import in_training
 from kitameldung.evaluation.staffing import exact_float, factors
 from kitameldung.form.values import HOURS_PER_WEEK, MAX_PLACES
 from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Person, Value, Zuordnung
 from kitameldung.pipeline import Result
 from kitameldung.sheets import formulas as fx
-from kitameldung.sheets.common import OVERWRITE_NOTE, assumptions
+from kitameldung.sheets.common import OVERWRITE_NOTE, assumptions, pruefstand
 from kitameldung.sheets.spec import Formula, Link, Scalar, SheetSpec, quote_sheet
 
 KEY = "quote"
 GROUP_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
 DASH = "–"
+RESULTS_END = 26  # the last row of the results block
 TOLERANCE = "1E-9"  # the core's tolerance at the legal thresholds
 
 
@@ -136,17 +147,27 @@ class _Builder:
             "note",
         )
         sheet.merges.append("A2:J2")
-        # Results (rows 4 to 19) reference the blocks below them and the text tables to the
+        sheet.put(3, 1, f"Regeln: {pruefstand(self.rules)}", "aside")
+        # Results (rows 4 to 26) reference the blocks below them and the text tables to the
         # right (columns L:M); lay those out first, then fill in the results.
         self.tables = self.tables_block()
-        self.row = 21
+        self.row = RESULTS_END + 2
         places = self.places_block()
         keys = self.keys_block()
         leitung = self.leitung_block()
         self.quota_block()
+        margin = self.margin_block()
         params = self.parameters_block()
         persons = self.persons_block()
-        self.results_block(places, keys, leitung, self.quota_formula(params), params, persons)
+        self.results_block(
+            places,
+            keys,
+            leitung,
+            self.quota_formula(params),
+            self.margin_formula(margin, params),
+            params,
+            persons,
+        )
         return sheet
 
     # Reference cells each block exposes to the formulas of the others.
@@ -158,6 +179,7 @@ class _Builder:
         keys: tuple[str, str],
         leitung: str,
         quota: str,
+        margin: str,
         params: dict[str, str],
         persons: dict[str, str],
     ) -> None:
@@ -230,15 +252,15 @@ class _Builder:
             _num(s.deckungsgrad) if s else DASH,
             "result_percent",
         )
-        coverage = s.coverage_ok(self.params) if s else None
+        coverage = s.coverage_ok() if s else None
         line(
             12,
             "deckung_ok",
             "Personalbemessung",
-            f'IF(ISNUMBER($B$11),IF($B$11>=1-{params["dispositionsspielraum"]}-{TOLERANCE},"erfüllt","nicht erfüllt"),"nicht berechenbar")',
+            f'IF(ISNUMBER($B$11),IF($B$11>=1-$B$20-{TOLERANCE},"{ERFUELLT}","{NICHT_ERFUELLT}"),"{NICHT_BERECHENBAR}")',
             _status(coverage),
             "result_text",
-            "KitaG § 10 Abs. 1",
+            "KitaG § 10 Abs. 1; Ist ≥ Soll × (1 − Dispositionsspielraum)",
         )
         line(
             13,
@@ -257,12 +279,18 @@ class _Builder:
             "percent",
             "Regelstand oder Annahme (unten)",
         )
+        since = self.rules.kitapersv
+        before_kitapersv = f"AND(ISNUMBER({st}),{st}<DATE({since.year},{since.month},{since.day}))"
+        quota_status = (
+            _status(s.quota_ok()) if s and s.kitapersv else (not_yet(since) if s else _status(None))
+        )
         line(
             15,
             "quote_ok",
             "Fachkraftquote",
-            f'IF(AND(ISNUMBER($B$13),ISNUMBER($B$14)),IF($B$13>=$B$14-{TOLERANCE},"erfüllt","nicht erfüllt"),"nicht berechenbar")',
-            _status(s.quota_ok() if s else None),
+            f'IF({before_kitapersv},"{not_yet(since)}",IF(AND(ISNUMBER($B$13),ISNUMBER($B$14)),'
+            f'IF($B$13>=$B$14-{TOLERANCE},"{ERFUELLT}","{NICHT_ERFUELLT}"),"{NICHT_BERECHENBAR}"))',
+            quota_status,
             "result_text",
             "§ 15 KitaPersV",
         )
@@ -299,7 +327,65 @@ class _Builder:
             f"SUM({persons['zaehlt']})",
             s.personen_gezaehlt if s else 0,
             "text",
-            "am Stichtag beschäftigt, mit Zuordnung",
+            "am Stichtag beschäftigt, mit Zuordnung, nicht in Ausbildung",
+        )
+        line(
+            20,
+            "spielraum",
+            "Dispositionsspielraum (angewandt)",
+            margin,
+            _num(s.dispositionsspielraum) if s else DASH,
+            "percent",
+            "Regelstand nach Stichtag (Tabelle unten) oder Annahme",
+        )
+        line(
+            21,
+            "anrechenbar",
+            "anrechenbar nach Soll-Anrechnung (VZÄ)",
+            f'IF(ISNUMBER($B$7),IF(ISNUMBER($B$14),$B$8+MIN($B$9,(1-$B$14)*$B$7),$B$10),"{DASH}")',
+            _num(s.anrechenbar_vzae) if s else DASH,
+            "number",
+            "Fachkräfte + Ergänzungskräfte höchstens bis (1 − Mindestquote) × Soll",
+        )
+        line(
+            22,
+            "lesart_ist",
+            f"Ergebnis {READINGS['ist']}",
+            f'IF($B$12="{NICHT_BERECHENBAR}","{NICHT_BERECHENBAR}",'
+            f'IF(AND($B$12="{ERFUELLT}",$B$15<>"{NICHT_ERFUELLT}"),"{ERFUELLT}","{NICHT_ERFUELLT}"))',
+            _status(s.verdict("ist") if s else None),
+            "result_text",
+            READING_NOTES["ist"],
+        )
+        line(
+            23,
+            "lesart_soll",
+            f"Ergebnis {READINGS['soll_anrechnung']}",
+            f"IF(AND(ISNUMBER($B$21),ISNUMBER($B$7)),IF($B$7>0,IF($B$21>=$B$7*(1-$B$20)-{TOLERANCE}*$B$7,"
+            f'"{ERFUELLT}","{NICHT_ERFUELLT}"),$B$12),$B$12)',
+            _status(s.verdict("soll_anrechnung") if s else None),
+            "result_text",
+            READING_NOTES["soll_anrechnung"],
+        )
+        line(
+            24,
+            "lesarten",
+            "Lesarten der Fachkraftquote",
+            f'IF($B$22=$B$23,"{SAME}","{DIFFERENT}")',
+            DIFFERENT if s and s.readings_differ else SAME,
+            "result_text",
+            "§ 15 KitaPersV ist nicht abschließend geklärt (Parameter fachkraftquote_basis)",
+        )
+        put(25, 1, "angewandte Lesart", "bold")
+        put(25, 2, READINGS[self.params.fachkraftquote_basis])
+        line(
+            26,
+            "ausbildung",
+            "in Ausbildung, nicht gezählt",
+            f"SUMIFS({persons['beschaeftigt']},{persons['ausbildung']},1)",
+            s.in_ausbildung if s else 0,
+            "text",
+            "Auszubildende, Praktikant*innen (Parameter auszubildende_anrechnen)",
         )
 
     def places_block(self) -> str:
@@ -417,7 +503,7 @@ class _Builder:
 
     def leitung_block(self) -> str:
         """Leitung bands per dated row; returns the Soll Leitung formula."""
-        self.section("Regelstand: Leitungsanteil (VZÄ), KitaG § 10 Abs. 2")
+        self.section("Regelstand: Leitungsanteil (VZÄ), § 5 Abs. 2 KitaPersV")
         basis = "$B$7" if self.params.leitung_basis == "soll" else "$B$10"
         choices = []
         for row in self.rules.leitung:
@@ -454,12 +540,49 @@ class _Builder:
         self.quota_table = f"$A${first}:$B${max(self.row - 1, first)}" if self.rules.quota else None
 
     def quota_formula(self, params: dict[str, str]) -> str:
-        """The minimum quota: the configured override, else the dated row in force."""
+        """The minimum quota: none before the KitaPersV 2023; then the configured override, else
+        the dated row in force."""
         if "fachkraftquote_min" in params:
-            return params["fachkraftquote_min"]
-        if self.quota_table is None:
+            inner = params["fachkraftquote_min"]
+        elif self.quota_table is None:
             return f'"{DASH}"'
-        return f'IFERROR(VLOOKUP({self.stichtag_ref},{self.quota_table},2,TRUE),"{DASH}")'
+        else:
+            inner = f'IFERROR(VLOOKUP({self.stichtag_ref},{self.quota_table},2,TRUE),"{DASH}")'
+        since, st = self.rules.kitapersv, self.stichtag_ref
+        return f'IF(AND(ISNUMBER({st}),{st}>=DATE({since.year},{since.month},{since.day})),{inner},"{DASH}")'
+
+    def margin_block(self) -> str | None:
+        """The dated Dispositionsspielraum; returns its table range."""
+        self.section("Regelstand: Dispositionsspielraum (Ist darf das Soll um diesen Anteil unterschreiten)")
+        self.header(["gültig ab", "Anteil", "angewandt", "", "", "", "", "", "", "Quelle"])
+        first = self.row
+        applied = self.rules.margin_for(self.meldung.stichtag) if self.meldung.stichtag else None
+        rows = self.rules.margins
+        for index, row in enumerate(rows):
+            r = self.row
+            self.sheet.put(r, 1, row.valid_from, "date")
+            self.sheet.put(r, 2, float(row.share), "percent")
+            until = "" if index == len(rows) - 1 else f",{self.stichtag_ref}<A{r + 1}"
+            self.sheet.put(
+                r,
+                3,
+                Formula(
+                    f'IF(AND(ISNUMBER({self.stichtag_ref}),{self.stichtag_ref}>=A{r}{until}),"◄","")',
+                    "◄" if row == applied else "",
+                ),
+                "bold",
+            )
+            self.sheet.put(r, 10, row.source, "note")
+            self.row += 1
+        return f"$A${first}:$B${self.row - 1}" if rows else None
+
+    def margin_formula(self, table: str | None, params: dict[str, str]) -> str:
+        """The Dispositionsspielraum: the configured override, else the dated row in force."""
+        if "dispositionsspielraum" in params:
+            inner = params["dispositionsspielraum"]
+        else:
+            inner = f"IFERROR(VLOOKUP({self.stichtag_ref},{table},2,TRUE),0)" if table else "0"
+        return f'IF(ISNUMBER({self.stichtag_ref}),{inner},"{DASH}")'
 
     def parameters_block(self) -> dict[str, str]:
         self.section("Annahmen (Einstellungen; dauerhaft ändern über die Konfigurationsdatei)")
@@ -469,7 +592,7 @@ class _Builder:
         ):
             r = self.row
             self.sheet.put(r, 1, title)
-            if name in ("vollzeit_stunden", "dispositionsspielraum"):
+            if name == "vollzeit_stunden" or (name == "dispositionsspielraum" and value is not None):
                 self.sheet.put(r, 2, float(value))
                 used[name] = f"$B${r}"
             elif name == "fachkraftquote_min" and value is not None:
@@ -519,7 +642,19 @@ class _Builder:
         """One line per row of the staff table: what the formulas read and count."""
         self.section(f"Berechnung je Zeile der Personaltabelle (Blatt „{self.meldung.sheet}“)")
         self.header(
-            ["Name", "Zeile", "belegt", "Gruppe", "Beginn", "Ende", "zählt", "päd. Std.", "Leitung Std."]
+            [
+                "Name",
+                "Zeile",
+                "belegt",
+                "Gruppe",
+                "Beginn",
+                "Ende",
+                "zählt",
+                "päd. Std.",
+                "Leitung Std.",
+                "in Ausbildung (1: zählt nicht)",
+                "beschäftigt",
+            ]
         )
         layout = self.meldung.layout
         columns = layout.staff_columns
@@ -538,7 +673,12 @@ class _Builder:
             present = [f"LEN(TRIM({c}))>0" for c in (name, vorname) if c]
             flag = f"IF(OR({','.join(present)}),1,0)" if present else "0"
             person = persons.get(form_row)
-            cached = _person_cache(person, stichtag, self.staffing is not None)
+            training = bool(
+                person is not None
+                and not self.params.auszubildende_anrechnen
+                and in_training(person, self.result.settings.qualifications)
+            )
+            cached = _person_cache(person, stichtag, self.staffing is not None, training)
             self.sheet.put(r, 1, Formula(_name_formula(name, vorname, f"$C{r}"), cached["name"]))
             self.sheet.put(r, 2, form_row, "link", Link(self.meldung.sheet, f"A{form_row}"))
             self.sheet.put(r, 3, Formula(flag, cached["flag"]))
@@ -562,16 +702,19 @@ class _Builder:
                 Formula(f'IF($C{r}=1,{fx.day(cell("ende"), tables["dates"])},"")', cached["ende"]),
                 "date",
             )
-            counts = (
+            employed = (
                 f'IF(AND(ISNUMBER({st}),$C{r}=1,OR($D{r}="F",$D{r}="E"),'
                 f'OR($E{r}="",$E{r}<={st}),OR($F{r}="",$F{r}>={st})),1,0)'
             )
-            self.sheet.put(r, 7, Formula(counts, cached["zaehlt"]))
+            self.sheet.put(r, 10, 1 if training else 0)
+            self.sheet.put(r, 11, Formula(employed, cached["beschaeftigt"]))
+            self.sheet.put(r, 7, Formula(f"IF(AND($K{r}=1,$J{r}<>1),1,0)", cached["zaehlt"]))
             self.sheet.put(
                 r,
                 8,
                 Formula(
-                    f"IF($G{r}=1,{fx.number(cell('paed_stunden'), tables['numbers'], HOURS_PER_WEEK)},0)", cached["paed"]
+                    f"IF($G{r}=1,{fx.number(cell('paed_stunden'), tables['numbers'], HOURS_PER_WEEK)},0)",
+                    cached["paed"],
                 ),
             )
             self.sheet.put(
@@ -589,6 +732,8 @@ class _Builder:
             "zaehlt": f"$G${first}:$G${last}",
             "paed": f"$H${first}:$H${last}",
             "leitung": f"$I${first}:$I${last}",
+            "ausbildung": f"$J${first}:$J${last}",
+            "beschaeftigt": f"$K${first}:$K${last}",
         }
 
 
@@ -604,7 +749,9 @@ def _name_formula(name: str | None, vorname: str | None, flag: str) -> str:
     return f'IF({flag}=1,{joined},"")'
 
 
-def _person_cache(person: Person | None, stichtag: date | None, evaluated: bool) -> dict[str, Scalar]:
+def _person_cache(
+    person: Person | None, stichtag: date | None, evaluated: bool, training: bool
+) -> dict[str, Scalar]:
     """The values the per-row formulas compute, from the Python reader's view of the row."""
     if person is None:
         return {
@@ -614,12 +761,14 @@ def _person_cache(person: Person | None, stichtag: date | None, evaluated: bool)
             "beginn": "",
             "ende": "",
             "zaehlt": 0,
+            "beschaeftigt": 0,
             "paed": 0,
             "leitung": 0,
         }
     zuordnung = person.zuordnung
     gruppe = _group_code(zuordnung.value.gruppe) if zuordnung.value else ("?" if zuordnung.invalid else "")
-    counts = bool(evaluated and stichtag and zuordnung.value and person.counts_on(stichtag))
+    employed = bool(evaluated and stichtag and zuordnung.value and person.counts_on(stichtag))
+    counts = employed and not training
     return {
         "name": person.name.value or "",
         "flag": 1,
@@ -627,13 +776,14 @@ def _person_cache(person: Person | None, stichtag: date | None, evaluated: bool)
         "beginn": person.beginn.value or "",
         "ende": person.ende.value or "",
         "zaehlt": 1 if counts else 0,
+        "beschaeftigt": 1 if employed else 0,
         "paed": float(person.paed_stunden.value or 0) if counts else 0,
         "leitung": float(person.leitungsstunden.value or 0) if counts else 0,
     }
 
 
-def _status(ok: bool | None) -> str:
-    return {True: "erfüllt", False: "nicht erfüllt", None: "nicht berechenbar"}[ok]
+_status = verdict_text
+SAME, DIFFERENT = "gleiches Ergebnis", "Ergebnis hängt an der Lesart"
 
 
 def build(result: Result, name: str) -> SheetSpec:

@@ -29,7 +29,7 @@ REGISTRY = (
     "docProps/app.xml",
     "xl/styles.xml",
 )
-FORMAT = 1
+FORMAT = 2  # 2: JSON gained readings, Dispositionsspielraum, trainees
 
 
 def settings_key(settings: object) -> str:

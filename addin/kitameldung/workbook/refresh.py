@@ -86,7 +86,7 @@ def plan_for(result: Result, previous: Plan, checked_at: datetime) -> Planning:
         return Planning(previous, [])
     plan = merge(previous, meldung.persons, today, settings.params)
     start = max(meldung.stichtag, today) if meldung.stichtag else None
-    projection = project(meldung, start, settings.rules, settings.params) if start else []
+    projection = project(meldung, start, settings.rules, settings.params, settings.qualifications) if start else []
     return Planning(plan, projection)
 
 
