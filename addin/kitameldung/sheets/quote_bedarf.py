@@ -124,6 +124,13 @@ class _Builder:
     def form_cell(self, address: str | None) -> str | None:
         return f"{self.form}{address}" if address else None
 
+    def in_force_mark(self, r: int, col: int, last: bool, applied: bool) -> None:
+        """"◄" beside the row of a dated table (dates in column A) in force on the Stichtag."""
+        st = self.stichtag_ref
+        until = "" if last else f",{st}<A{r + 1}"
+        formula = f'IF(AND(ISNUMBER({st}),{st}>=A{r}{until}),"◄","")'
+        self.sheet.put(r, col, Formula(formula, "◄" if applied else ""), "bold")
+
     def section(self, title: str) -> None:
         self.row += 1
         self.sheet.put(self.row, 1, title, "section")
@@ -436,17 +443,7 @@ class _Builder:
             self.sheet.put(r, 1, key.valid_from, "date")
             self.sheet.put(r, 2, float(key.krippe))
             self.sheet.put(r, 3, float(key.kindergarten))
-            last = key is self.rules.keys[-1]
-            until = "" if last else f",{self.stichtag_ref}<A{r + 1}"
-            self.sheet.put(
-                r,
-                4,
-                Formula(
-                    f'IF(AND(ISNUMBER({self.stichtag_ref}),{self.stichtag_ref}>=A{r}{until}),"◄","")',
-                    "◄" if key == applied else "",
-                ),
-                "bold",
-            )
+            self.in_force_mark(r, 4, key is self.rules.keys[-1], key == applied)
             self.sheet.put(r, 10, key.source, "note")
             self.row += 1
         table = f"$A${first}:$C${self.row - 1}"
@@ -562,16 +559,7 @@ class _Builder:
             r = self.row
             self.sheet.put(r, 1, row.valid_from, "date")
             self.sheet.put(r, 2, float(row.share), "percent")
-            until = "" if index == len(rows) - 1 else f",{self.stichtag_ref}<A{r + 1}"
-            self.sheet.put(
-                r,
-                3,
-                Formula(
-                    f'IF(AND(ISNUMBER({self.stichtag_ref}),{self.stichtag_ref}>=A{r}{until}),"◄","")',
-                    "◄" if row == applied else "",
-                ),
-                "bold",
-            )
+            self.in_force_mark(r, 3, index == len(rows) - 1, row == applied)
             self.sheet.put(r, 10, row.source, "note")
             self.row += 1
         return f"$A${first}:$B${self.row - 1}" if rows else None
