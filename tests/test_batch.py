@@ -63,8 +63,8 @@ def test_a_mixed_folder_refreshes_every_good_file_and_lists_every_bad_one(provid
     status = main(["refresh", str(provider), "--rekursiv", "--prozesse", "2", "--quiet"])
     out = capsys.readouterr().out
     assert status == 2
-    assert "10 Dateien: 4 aktualisiert, 0 unverändert, 1 übersprungen, 5 nicht verarbeitet." in out
-    assert "kita-offen.xlsx: in Excel geöffnet" in out
+    assert "10 Dateien: 4 aktualisiert, 0 unverändert, 1 gesperrt, 0 übersprungen, 5 nicht verarbeitet." in out
+    assert "kita-offen.xlsx: in Excel oder LibreOffice geöffnet" in out
     for name, reason in BAD_REASONS.items():
         line = next(line for line in out.splitlines() if f"✗ {name}:" in line)
         assert reason in line

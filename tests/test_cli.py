@@ -151,7 +151,7 @@ def test_inspect_shows_where_things_were_found(form, capsys) -> None:
     assert status == 0
     assert "Profil:   v2025-84" in out
     assert "Stichtag" in out and "D11" in out
-    assert "paed_stunden" in out and "Spalte K" in out
+    assert "davon pädagogisch tätig" in out and "Spalte K" in out and "paed_stunden" not in out
     assert "Krippe" in out and "E16" in out
 
 
@@ -207,8 +207,8 @@ def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: 
     status = main(["refresh", str(folder), "--quiet"])
     out = capsys.readouterr().out
     assert status == 2
-    assert "2 Dateien: 0 aktualisiert, 0 unverändert, 1 übersprungen, 1 nicht verarbeitet." in out
-    assert "– kita-a.xlsx: in Excel geöffnet – nicht aktualisiert." in out
+    assert "2 Dateien: 0 aktualisiert, 0 unverändert, 1 gesperrt, 0 übersprungen, 1 nicht verarbeitet." in out
+    assert "– kita-a.xlsx: in Excel oder LibreOffice geöffnet – nicht aktualisiert." in out
     assert "✗ kaputt.xlsx: Die Datei ist beschädigt" in out
     (folder / "~$kita-a.xlsx").unlink()
     assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0

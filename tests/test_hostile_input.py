@@ -215,7 +215,7 @@ def test_special_files_and_open_workbooks_are_skipped_without_blocking(good: Pat
     assert finished, "a FIFO blocked the run"
     fifo_item, libre_item, good_item = finished[0]
     assert fifo_item.status == FAILED and "keine gewöhnliche Datei" in fifo_item.message
-    assert libre_item.status == runner.SKIPPED and good_item.status == WRITTEN
+    assert libre_item.status == runner.LOCKED and good_item.status == WRITTEN
 
 
 def test_two_refreshes_of_one_folder_at_once_never_fail_each_other(tmp_path: Path) -> None:

@@ -11,8 +11,9 @@ from pathlib import Path
 
 from kitameldung.batch.files import expand, own_outputs
 from kitameldung.checks import Severity
+from kitameldung.checks.formatting import counted
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
-from kitameldung.pipeline import EXIT_FEHLER, EXIT_UNREADABLE, Settings, check_file, overall_exit
+from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
 from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
 from kitameldung.sheets import SHEET_NAMES
@@ -184,7 +185,7 @@ def _print_totals(results: list) -> None:
     fehler = sum(r.count(Severity.FEHLER) for r in results)
     files_with_errors = sum(1 for r in results if r.ok and r.count(Severity.FEHLER))
     print(
-        f"{len(results)} Dateien geprüft: {len(results) - unreadable - files_with_errors} ohne Fehler, "
+        f"{counted(len(results), 'Datei', 'Dateien')} geprüft: {len(results) - unreadable - files_with_errors} ohne Fehler, "
         f"{files_with_errors} mit Fehlern ({fehler} Fehler insgesamt), {unreadable} nicht lesbar."
     )
 
@@ -202,9 +203,9 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.batch.files import OVERVIEW_NAME
+    from kitameldung.batch.folder import exit_status, folder_companions, overview_target, summary_lines
     from kitameldung.batch.overview import write_csv, write_json, write_overview
-    from kitameldung.batch.runner import SKIPPED, refresh_many
+    from kitameldung.batch.runner import refresh_many
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
 
@@ -215,40 +216,25 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     items = _with_progress(
         files, lambda advance: refresh_many(files, settings, args.prozesse, cache, advance), args.quiet
     )
-    folder = next((p for p in args.dateien if p.is_dir()), files[0].parent)
-    overview = args.uebersicht or folder / OVERVIEW_NAME
+    overview = overview_target(args.dateien, files, args.uebersicht)
+    shown = items + folder_companions(args.dateien, items, settings, cache)
     try:
-        write_overview(items, overview)
+        if overview is not None:
+            write_overview(shown, overview)
         if args.csv:
-            write_csv(items, args.csv)
+            write_csv(shown, args.csv)
         if args.json:
-            write_json(items, args.json)
+            write_json(shown, args.json)
     except WriteError as err:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
-    counts = {
-        status: sum(1 for i in items if i.status == status)
-        for status in ("aktualisiert", "unverändert", SKIPPED, "fehler")
-    }
-    findings = {
-        s: sum(1 for i in items if i.data for f in i.data["findings"] if f["severity"] == s.value)
-        for s in Severity
-    }
+    print("\n".join(summary_lines(items)))
     print(
-        f"{len(items)} {'Datei' if len(items) == 1 else 'Dateien'}: {counts['aktualisiert']} aktualisiert, {counts['unverändert']} unverändert, "
-        f"{counts[SKIPPED]} übersprungen, {counts['fehler']} nicht verarbeitet."
+        f"Trägerübersicht: {overview}"
+        if overview
+        else "Keine Trägerübersicht geschrieben: keine der Dateien gefunden."
     )
-    print("Befunde: " + ", ".join(f"{n} {s.title}" for s, n in findings.items()) + ".")
-    for status, title in ((SKIPPED, "Übersprungen"), ("fehler", "Nicht verarbeitet")):
-        listed = [i for i in items if i.status == status]
-        if listed:
-            print(f"{title}:")
-            for item in listed:
-                print(f"  {'–' if status == SKIPPED else '✗'} {item.message}")
-    print(f"Trägerübersicht: {overview}")
-    if counts["fehler"]:
-        return EXIT_UNREADABLE
-    return EXIT_FEHLER if findings[Severity.FEHLER] else 0
+    return exit_status(items)
 
 
 def _with_progress(files: list[Path], run, quiet: bool):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kitameldung.form import Profile, builtin_profiles
-from kitameldung.model import AGE_GROUPS, Meldung
+from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
 
 GROUP_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
 KIND_TITLES = {"short": "bis 6 Std.", "long": "über 6 Std.", "genehmigt": "genehmigt"}
@@ -44,9 +44,14 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
         )
     else:
         first, last = layout.staff_rows or (0, 0)
+        header_rows = layout.staff_header_rows or (0, 0)
+        shown_rows = (
+            str(header_rows[0]) if header_rows[0] == header_rows[1] else f"{header_rows[0]}–{header_rows[1]}"
+        )
+        people = "1 Person" if len(meldung.persons) == 1 else f"{len(meldung.persons)} Personen"
         lines.append(
-            f"Tabelle der Betreuungskräfte: Kopfzeile(n) {layout.staff_header_rows}, Zeilen {first}–{last}, "
-            f"{len(meldung.persons)} Personen eingetragen, {layout.capacity} nummerierte Zeilen"
+            f"Tabelle der Betreuungskräfte: Kopfzeile {shown_rows}, Zeilen {first}–{last}, "
+            f"{people} eingetragen, {layout.capacity} nummerierte Zeilen"
         )
         for key in profile.staff_columns:
             column = layout.staff_columns.get(key)
@@ -54,5 +59,5 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
             status = (
                 f"Spalte {column}" if column else ("FEHLT (Pflichtspalte)" if required else "nicht vorhanden")
             )
-            lines.append(f"  {key:<22} {status}")
+            lines.append(f"  {FIELD_TITLES.get(key, key):<40} {status}")
     return "\n".join(lines) + "\n"

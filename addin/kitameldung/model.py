@@ -137,6 +137,7 @@ class Layout:
     staff_header_rows: tuple[int, int] | None = None
     staff_rows: tuple[int, int] | None = None  # first and last row of the staff table
     capacity: int = 0  # numbered rows in the staff table
+    missing_required: tuple[str, ...] = ()  # required staff columns (profile) not found
 
 
 @dataclass(frozen=True)
@@ -159,3 +160,26 @@ class Meldung:
 
     def has_column(self, name: str) -> bool:
         return name in self.layout.staff_columns
+
+
+# German titles of the staff table's fields, as messages and `inspect` show them.
+FIELD_TITLES = {
+    "lfd_nr": "lfd. Nr.",
+    "name": "Name",
+    "vorname": "Vorname",
+    "geburtsdatum": "Geburtsdatum",
+    "qualifikation": "Berufsabschluss / Qualifikation",
+    "zuordnung": "Zuordnung KitaPersV",
+    "funktion": "Funktion",
+    "beginn": "beschäftigt seit",
+    "ende": "befristet bis / Austritt",
+    "wochenstunden": "vertragliche Wochenarbeitszeit",
+    "leitungsstunden": "davon Leitung",
+    "paed_stunden": "davon pädagogisch tätig",
+    "vzae": "VZÄ (päd.)",
+    "fuehrungszeugnis": "erw. Führungszeugnis vom",
+    "masernschutz": "Masernschutz nachgewiesen",
+    "sprachnachweis": "Sprachnachweis B2",
+    "qualifizierung_300ue": "Qualifizierung 300 UE abgeschlossen am",
+    "bemerkungen": "Bemerkungen",
+}

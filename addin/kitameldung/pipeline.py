@@ -61,7 +61,13 @@ def check_file(path: Path, settings: Settings | None = None) -> Result:
 
 def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
     stichtag = meldung.stichtag
-    staffing = evaluate(meldung, stichtag, settings.rules, settings.params, settings.qualifications) if stichtag else None
+    # Without a required column (hours, Zuordnung) every figure would be false: compute none.
+    computable = stichtag is not None and not meldung.layout.missing_required
+    staffing = (
+        evaluate(meldung, stichtag, settings.rules, settings.params, settings.qualifications)
+        if computable and stichtag
+        else None
+    )
     findings = run_checks(meldung, staffing, settings.rules, settings.params, settings.qualifications)
     return Result(path, settings, meldung, staffing, tuple(findings), tuple(not_checkable(meldung, stichtag, settings.rules)))
 

@@ -56,6 +56,7 @@ COLUMNS = [
     ("neue Leitung ohne Mentor*in", 14),
     ("Dispositionsspielraum", 13),
     ("Lesarten der Fachkraftquote", 24),
+    ("Stand dieser Zeile", 22),
 ]
 PLANNING_KEYS = (
     "quote_tiefstwert",
@@ -67,6 +68,12 @@ PLANNING_KEYS = (
     "neue_leitung_ohne_mentor",
 )
 NO_MINIMUM = "keine Mindestquote"
+ROW_STATES = {
+    "aktualisiert": "in diesem Lauf aktualisiert",
+    "unverändert": "geprüft, unverändert",
+    "gesperrt": "GESPERRT (geöffnet) – Zahlen der letzten Aktualisierung",
+    "aus dem Ordner": "nicht Teil dieses Laufs – Zahlen aus der Datei",
+}
 RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
@@ -199,6 +206,7 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         )
         if row["lesarten_abweichend"] is not None:
             _text(sheet, r, 22, DIFFERENT if row["lesarten_abweichend"] else SAME)
+        _text(sheet, r, 23, ROW_STATES.get(row["status"], row["status"]))
         if row["quote_tiefstwert"] is not None:
             sheet.cell(r, 14, row["quote_tiefstwert"]).number_format = "0.0%"
         if row["quote_tiefstwert_datum"]:

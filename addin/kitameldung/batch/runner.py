@@ -23,13 +23,14 @@ from kitameldung.workbook.fingerprint import ResultCache, settings_key
 from kitameldung.workbook.ours import own_file_kind, own_file_note
 from kitameldung.workbook.refresh import FAILED, UNCHANGED, refresh_file
 
-SKIPPED = "übersprungen"
+SKIPPED = "übersprungen"  # our own outputs (Behördenfassung, overview): no facility reports
+LOCKED = "gesperrt"  # open in Excel or LibreOffice right now
 
 
 @dataclass(frozen=True)
 class BatchItem:
     path: str
-    status: str  # aktualisiert | unverändert | übersprungen | fehler
+    status: str  # aktualisiert | unverändert | gesperrt | übersprungen | fehler
     message: str
     data: dict[str, Any] | None  # result_json of the file, when it could be read
     peak_rss_mb: float = 0.0
@@ -88,13 +89,14 @@ def _refresh_one(path: str) -> BatchItem:
     assert job is not None
     file = Path(path)
     try:
-        if lock_file(file) is not None:
-            return BatchItem(
-                path, SKIPPED, f"{file.name}: in Excel geöffnet – nicht aktualisiert.", None, _peak_rss_mb()
-            )
         if (kind := own_file_kind(file)) is not None:
             return BatchItem(path, SKIPPED, own_file_note(file, kind), None, _peak_rss_mb())
         cache = ResultCache(job.cache) if job.cache else None
+        if lock_file(file) is not None:
+            last = cache.lookup(file, job.key) if cache is not None else None
+            known = " (Zahlen der letzten Aktualisierung)" if last else ""
+            message = f"{file.name}: in Excel oder LibreOffice geöffnet – nicht aktualisiert{known}."
+            return BatchItem(path, LOCKED, message, last, _peak_rss_mb())
         if cache is not None and (hit := cache.lookup(file, job.key)) is not None:
             return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())
         outcome = refresh_file(file, job.settings)

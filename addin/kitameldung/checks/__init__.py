@@ -11,25 +11,9 @@ from kitameldung.checks.formatting import datum
 from kitameldung.checks.persons import Context, person_findings, person_rule_ids
 from kitameldung.checks.structure import structure_findings
 from kitameldung.evaluation import Staffing
-from kitameldung.model import AGE_GROUPS, Meldung
+from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
 from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.catalogue import QualificationCatalogue
-
-COLUMN_TITLES = {
-    "geburtsdatum": "Geburtsdatum",
-    "fuehrungszeugnis": "Führungszeugnis",
-    "masernschutz": "Masernschutz",
-    "sprachnachweis": "Sprachnachweis",
-    "qualifizierung_300ue": "Qualifizierung 300 UE",
-    "beginn": "beschäftigt seit",
-    "ende": "befristet bis / Austritt",
-    "leitungsstunden": "davon Leitung",
-    "wochenstunden": "vertragliche Wochenarbeitszeit",
-    "paed_stunden": "davon pädagogisch tätig",
-    "qualifikation": "Qualifikation",
-    "zuordnung": "Zuordnung",
-    "name": "Name",
-}
 
 
 @dataclass(frozen=True)
@@ -53,7 +37,7 @@ def not_checkable(meldung: Meldung, stichtag: date | None, rules: RuleBook) -> l
     for rule_id in person_rule_ids():
         missing = tuple(c for c in rule(rule_id).columns if not meldung.has_column(c))
         if missing and rule_id not in dated:
-            names = ", ".join(f"„{COLUMN_TITLES.get(c, c)}“" for c in missing)
+            names = ", ".join(f"„{FIELD_TITLES.get(c, c)}“" for c in missing)
             result.append(NotCheckable(rule_id, f"Spalte {names} fehlt im Formular"))
     return result
 

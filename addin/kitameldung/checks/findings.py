@@ -25,6 +25,14 @@ class Severity(Enum):
     def title(self) -> str:
         return {"fehler": "Fehler", "warnung": "Warnungen", "hinweis": "Hinweise"}[self.value]
 
+    @property
+    def singular(self) -> str:
+        return {"fehler": "Fehler", "warnung": "Warnung", "hinweis": "Hinweis"}[self.value]
+
+    def counted(self, n: int) -> str:
+        """ "1 Warnung", "2 Warnungen", "0 Fehler"."""
+        return f"{n} {self.singular if n == 1 else self.title}"
+
 
 @dataclass(frozen=True)
 class Finding:

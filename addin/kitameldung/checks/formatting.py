@@ -46,3 +46,8 @@ def verdict_text(ok: bool | None) -> str:
 def not_yet(since: date) -> str:
     """For rules of a later law on an earlier Stichtag."""
     return f"nicht prüfbar (Regel gilt ab {datum(since)})"
+
+
+def counted(n: int, singular: str, plural: str) -> str:
+    """ "1 Datei", "2 Dateien"."""
+    return f"{n} {singular if n == 1 else plural}"

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from kitameldung.checks.findings import Finding, rule
 from kitameldung.checks.formatting import datum, number, raw
-from kitameldung.model import AGE_GROUPS, Meldung, Person, Value
+from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung, Person, Value
 from kitameldung.rules import RuleBook
 
 HEADER_TITLES = {
@@ -50,6 +50,8 @@ def structure_findings(meldung: Meldung, rules: RuleBook) -> Iterator[Finding]:
         missing.append("Die Tabelle der Betreuungskräfte")
     if meldung.places is None:
         missing.append("Die Meldung der belegten Plätze")
+    for column in meldung.layout.missing_required:
+        missing.append(f"Die Spalte „{FIELD_TITLES.get(column, column)}“ der Personaltabelle")
     for what in missing:
         yield rule("formular-unbekannt").finding(sheet, None, was=what, blatt=sheet)
     yield from _header(meldung, rules)

@@ -95,7 +95,7 @@ def pruefen(book: LiveBook, settings: Settings, now: datetime) -> str:
     checked = write(book, settings, ("pruefbericht",), now)
     result = checked.result
     marked = mark_findings(book, result)
-    counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
+    counts = ", ".join(s.counted(result.count(s)) for s in Severity)
     return f"Geprüft: {counts}. Details im Blatt „{SHEET_NAMES['pruefbericht']}“; {marked} Zellen markiert."
 
 

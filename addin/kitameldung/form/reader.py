@@ -366,6 +366,7 @@ def _build(path: Path, found: _Located, profile: Profile, sheets: list[Sheet]) -
         staff_header_rows=(staff.header_rows[0] + 1, staff.header_rows[1] + 1) if staff else None,
         staff_rows=(staff.first + 1, staff.last + 1) if staff else None,
         capacity=capacity,
+        missing_required=tuple(c for c in profile.staff_required if c not in staff.columns) if staff else (),
     )
     profile_name, variant = detect_variant(profile, sheet, sheets, capacity)
     return Meldung(

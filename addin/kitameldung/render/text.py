@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import datum, not_yet, percent, vzae
+from kitameldung.model import FIELD_TITLES
 from kitameldung.pipeline import Result
 from kitameldung.sheets.common import lesarten
 
@@ -50,9 +51,15 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
         ]
         if staffing.readings_differ:
             lines.append(f"  Achtung: {lesarten(staffing)}.")
+    elif meldung.layout.missing_required:
+        columns = ", ".join(f"„{FIELD_TITLES.get(c, c)}“" for c in meldung.layout.missing_required)
+        lines.append(
+            f"  Personalbemessung und Fachkraftquote nicht berechnet: Spalte {columns} nicht gefunden "
+            f"(„kitameldung inspect {name}“ zeigt, was gefunden wurde; eigenes Profil mit --profil)."
+        )
     else:
         lines.append("  Ohne gültigen Stichtag kann die Personalbemessung nicht berechnet werden.")
-    counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
+    counts = ", ".join(s.counted(result.count(s)) for s in Severity)
     lines.append(f"  Befunde: {counts}")
     if result.not_checked:
         skipped = "; ".join(f"{n.rule} ({n.reason})" for n in result.not_checked)

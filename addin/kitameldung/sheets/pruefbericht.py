@@ -49,7 +49,7 @@ def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
         row += 1
 
     row += 1
-    counts = ", ".join(f"{result.count(s)} {s.title}" for s in Severity)
+    counts = ", ".join(s.counted(result.count(s)) for s in Severity)
     sheet.put(row, 1, "Befunde", "section")
     sheet.put(row, 2, counts, "bold")
     row += 1

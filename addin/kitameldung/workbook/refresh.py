@@ -94,7 +94,8 @@ def build_sheets(result: Result, checked_at: datetime, planning: Planning | None
     meldung = result.meldung
     assert meldung is not None
     sheets = [pruefbericht.build(result, SHEET_NAMES["pruefbericht"], checked_at)]
-    if meldung.persons is not None:
+    if meldung.persons is not None and not meldung.layout.missing_required:
+        # Live formulas on a table without its hours or Zuordnung would show false figures.
         sheets.append(quote_bedarf.build(result, SHEET_NAMES["quote"]))
     planning = planning or plan_for(result, Plan(), checked_at)
     if planning.plan.entries or planning.plan.loose_rows or meldung.persons:
