@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+from kitameldung import __version__
+from kitameldung import cli_german as german
 from kitameldung.batch.files import expand, own_outputs
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import counted
@@ -46,18 +48,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    german.install()
     parser = argparse.ArgumentParser(
         prog="kitameldung",
         description="Personalmeldung Brandenburg prüfen: Personalbemessung, Fachkraftquote, Befunde.",
     )
-    sub = parser.add_subparsers(dest="command", title="Befehle")
+    parser.add_argument(
+        "--version", action="version", version=f"kitameldung {__version__}", help="Versionsnummer zeigen"
+    )
+    sub = parser.add_subparsers(dest="command", title="Befehle", metavar="BEFEHL")
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--config", type=Path, help="Konfigurationsdatei (TOML) mit [parameter]")
-        p.add_argument("--profil", type=Path, help="eigenes Formularprofil (TOML)")
+        p.add_argument(
+            "--config", type=Path, metavar="DATEI", help="Konfigurationsdatei (TOML) mit [parameter]"
+        )
+        p.add_argument("--profil", type=Path, metavar="DATEI", help="eigenes Formularprofil (TOML)")
 
     check = sub.add_parser("check", help="Meldungen prüfen und zusammenfassen")
-    check.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    check.add_argument("dateien", nargs="+", type=Path, metavar="DATEI", help="Excel-Dateien oder Ordner")
     check.add_argument("--json", action="store_true", help="maschinenlesbare Ausgabe (JSON)")
     check.add_argument("--nur-fehler", action="store_true", help="nur Befunde der Schwere „fehler“ zeigen")
     check.add_argument(
@@ -67,24 +75,36 @@ def _parser() -> argparse.ArgumentParser:
     check.set_defaults(run=_check)
 
     inspect = sub.add_parser("inspect", help="zeigen, was im Formular wo gefunden wurde")
-    inspect.add_argument("datei", type=Path)
+    inspect.add_argument("datei", type=Path, metavar="DATEI", help="Excel-Datei")
     common(inspect)
     inspect.set_defaults(run=_inspect)
 
     refresh = sub.add_parser(
         "refresh", help="Prüfbericht, „Quote & Bedarf“ und Gesprächsplanung in die Arbeitsmappen schreiben"
     )
-    refresh.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
+    refresh.add_argument("dateien", nargs="+", type=Path, metavar="DATEI", help="Excel-Dateien oder Ordner")
     refresh.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
     refresh.add_argument("--quiet", action="store_true", help="keine Fortschrittsanzeige")
     refresh.add_argument(
-        "--prozesse", type=int, default=None, help="Anzahl Arbeitsprozesse (Standard: alle Kerne)"
+        "--prozesse",
+        metavar="ANZAHL",
+        type=int,
+        default=None,
+        help="Anzahl Arbeitsprozesse (Standard: alle Kerne)",
     )
     refresh.add_argument(
-        "--uebersicht", type=Path, default=None, help="Pfad der Trägerübersicht (Standard: im ersten Ordner)"
+        "--uebersicht",
+        metavar="DATEI",
+        type=Path,
+        default=None,
+        help="Pfad der Trägerübersicht (Standard: im ersten Ordner)",
     )
-    refresh.add_argument("--csv", type=Path, help="Übersicht zusätzlich als CSV (Semikolon) schreiben")
-    refresh.add_argument("--json", type=Path, help="alle Ergebnisse zusätzlich als JSON schreiben")
+    refresh.add_argument(
+        "--csv", metavar="DATEI", type=Path, help="Übersicht zusätzlich als CSV (Semikolon) schreiben"
+    )
+    refresh.add_argument(
+        "--json", type=Path, metavar="DATEI", help="alle Ergebnisse zusätzlich als JSON schreiben"
+    )
     refresh.add_argument("--ohne-cache", action="store_true", help="jede Datei vollständig neu prüfen")
     common(refresh)
     refresh.set_defaults(run=_refresh)
@@ -97,21 +117,33 @@ def _parser() -> argparse.ArgumentParser:
     export.set_defaults(run=_export)
 
     termine = sub.add_parser("termine", help="geplante Jahresgespräche als Kalenderdatei (.ics) ausgeben")
-    termine.add_argument("dateien", nargs="+", type=Path, help="Excel-Dateien oder Ordner")
-    termine.add_argument("--ics", type=Path, required=True, help="Zieldatei, z. B. jahresgespraeche.ics")
-    termine.add_argument("--von", type=_datum, help="erster Tag (TT.MM.JJJJ; Standard: heute)")
-    termine.add_argument("--bis", type=_datum, help="letzter Tag (TT.MM.JJJJ)")
+    termine.add_argument("dateien", nargs="+", type=Path, metavar="DATEI", help="Excel-Dateien oder Ordner")
+    termine.add_argument(
+        "--ics", metavar="DATEI", type=Path, required=True, help="Zieldatei, z. B. jahresgespraeche.ics"
+    )
+    termine.add_argument(
+        "--von", metavar="TT.MM.JJJJ", type=_datum, help="erster Tag (TT.MM.JJJJ; Standard: heute)"
+    )
+    termine.add_argument("--bis", metavar="TT.MM.JJJJ", type=_datum, help="letzter Tag (TT.MM.JJJJ)")
     termine.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
     common(termine)
     termine.set_defaults(run=_termine)
 
     addin = sub.add_parser("addin", help="Excel-Add-in erzeugen, installieren, Stand zeigen")
     addin.add_argument("aktion", choices=["build", "install", "status"], help="build | install | status")
-    addin.add_argument("--ziel", type=Path, default=Path("kitameldung.xlam"), help="Zieldatei für build")
+    addin.add_argument(
+        "--ziel", metavar="DATEI", type=Path, default=Path("kitameldung.xlam"), help="Zieldatei für build"
+    )
     addin.set_defaults(run=_addin)
 
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
-    demo.add_argument("ordner", nargs="?", type=Path, default=Path("kitameldung-demo"))
+    demo.add_argument(
+        "ordner",
+        nargs="?",
+        type=Path,
+        default=Path("kitameldung-demo"),
+        help="Zielordner (Standard: kitameldung-demo)",
+    )
     common(demo)
     demo.set_defaults(run=_demo)
     return parser

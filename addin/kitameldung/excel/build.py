@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
+from kitameldung.errors import german_reason
 from kitameldung.resources import package_data
 from kitameldung.workbook.atomic import WriteError, write_atomic
 
@@ -217,7 +218,7 @@ def install() -> str:
 
             runpython_install(None)
     except OSError as err:
-        raise AddinError(f"Installation nicht möglich: {err.strerror} ({err.filename}).") from err
+        raise AddinError(f"Installation nicht möglich: {german_reason(err)} ({err.filename}).") from err
     except WriteError as err:
         raise AddinError(str(err)) from err
     return (

@@ -17,6 +17,8 @@ from typing import Any
 
 import python_calamine
 
+from kitameldung.errors import german_reason
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -197,30 +199,7 @@ def open_sheets(path: Path) -> list[Sheet]:
     return sheets
 
 
-_REASONS = (
-    (
-        ("eocd", "not a zip file", "invalid zip", "end of central directory", "truncated"),
-        "kein vollständiges Zip-Archiv",
-    ),
-    (("crc",), "Prüfsumme falsch"),
-    (("compressed", "inflat", "deflate", "zlib", "decompress"), "Inhalt lässt sich nicht entpacken"),
-    (("xml", "tag", "syntax", "parse", "element"), "XML-Inhalt fehlerhaft"),
-    (("encod", "utf", "codec"), "unbekannte Zeichenkodierung"),
-    (("no such file", "not found"), "Datei nicht gefunden"),
-    (("permission",), "keine Leseberechtigung"),
-)
-
-
-def german_reason(err: BaseException) -> str:
-    """A short German reason for a library's (English) error message."""
-    text = str(err).lower()
-    for needles, reason in _REASONS:
-        if any(n in text for n in needles):
-            return reason
-    return f"technischer Fehler {type(err).__name__}"
-
-
-_short = german_reason
+_short = german_reason  # the former name
 
 
 def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from kitameldung.errors import german_reason
+
 TEMP_SUFFIX = ".kitameldung.tmp"
 STALE_SECONDS = 24 * 3600  # a temp file this old is left over, whoever wrote it
 
@@ -64,7 +66,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
         )
     except OSError as err:
         raise WriteError(
-            f"{path.name}: Im Ordner {folder} kann nicht geschrieben werden ({err.strerror})."
+            f"{path.name}: Im Ordner {folder} kann nicht geschrieben werden ({german_reason(err)})."
         ) from err
     temp = Path(temp_name)
     try:
@@ -83,7 +85,7 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except OSError as err:
         temp.unlink(missing_ok=True)
         raise WriteError(
-            f"{path.name}: Die Datei konnte nicht geschrieben werden ({err.strerror or err}). "
+            f"{path.name}: Die Datei konnte nicht geschrieben werden ({german_reason(err)}). "
             "Die Originaldatei ist unverändert."
         ) from err
     except BaseException:
@@ -99,7 +101,7 @@ def _existing(path: Path) -> os.stat_result | None:
     except FileNotFoundError:
         return None
     except OSError as err:
-        raise WriteError(f"{path.name}: Die Datei kann nicht geprüft werden ({err.strerror}).") from err
+        raise WriteError(f"{path.name}: Die Datei kann nicht geprüft werden ({german_reason(err)}).") from err
     if not stat.S_ISREG(info.st_mode):
         raise WriteError(f"{path.name}: Das ist keine gewöhnliche Datei; kitameldung schreibt sie nicht.")
     if not info.st_mode & 0o222 or not os.access(path, os.W_OK):

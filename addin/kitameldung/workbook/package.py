@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from kitameldung.form.workbook import MAX_PART_BYTES, FormError, german_reason, readable_kind
+from kitameldung.errors import german_reason
+from kitameldung.form.workbook import MAX_PART_BYTES, FormError, readable_kind
 from kitameldung.workbook.appxml import APP, add_titles, remove_titles
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells

@@ -80,7 +80,7 @@ def parse(data: bytes, start: Start, end: End | None = None, text: Text | None =
     except _Stop:
         return True
     except expat.ExpatError as err:
-        raise XmlRefused(expat.errors.messages.get(err.code, str(err))) from err
+        raise XmlRefused(f"XML fehlerhaft in Zeile {err.lineno}, Spalte {err.offset}") from err
     return False
 
 
@@ -129,7 +129,7 @@ def root_info(data: bytes) -> RootInfo:
     except _Stop:
         pass
     except expat.ExpatError as err:
-        raise XmlRefused(expat.errors.messages.get(err.code, str(err))) from err
+        raise XmlRefused(f"XML fehlerhaft in Zeile {err.lineno}, Spalte {err.offset}") from err
     if not found:
         raise XmlRefused("kein Wurzelelement")
     return found[0]
