@@ -3,6 +3,7 @@ extensions), read once."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,9 +26,11 @@ def load_config(path: Path | None) -> Config:
     except FileNotFoundError as exc:
         raise ConfigError(f"Konfigurationsdatei {path} wurde nicht gefunden.") from exc
     except Exception as exc:  # tomllib.TOMLDecodeError and OSError
+        where = re.search(r"line (\d+), column (\d+)", str(exc))
+        at = f" (Zeile {where.group(1)}, Spalte {where.group(2)})" if where else ""
         raise ConfigError(
-            f"Konfigurationsdatei {path} ist kein gültiges TOML: {exc}. "
-            "Bitte die Datei prüfen (Beispiel im README)."
+            f"Konfigurationsdatei {path} ist kein gültiges TOML{at}. Bitte die Datei prüfen "
+            "(Beispiel im README): Texte in Anführungszeichen, Zahlen mit Punkt (0.80)."
         ) from exc
     unknown = set(data) - {"parameter", "qualifikationen"}
     if unknown:

@@ -33,6 +33,22 @@ TITLES = {
 }
 
 
+# Sane ranges: a value outside is a typing error, not a choice (80 meant as 0.80).
+RANGES: dict[str, tuple[float, float, str]] = {
+    "vollzeit_stunden": (1, 60, "Wochenstunden einer Vollzeitstelle, z. B. 39 oder 40."),
+    "fachkraftquote_min": (0.01, 1, "Bitte als Anteil angeben: 0.80 für 80 %."),
+    "dispositionsspielraum": (0, 0.5, "Bitte als Anteil angeben: 0.05 für 5 %."),
+    "fuehrungszeugnis_jahre": (1, 10, "Gültigkeit des Führungszeugnisses in Jahren."),
+    "vorwarnung_tage": (0, 730, "Tage der Vorwarnung."),
+    "qualifizierung_jahre": (1, 10, "Frist der Qualifizierung in Jahren."),
+    "max_wochenstunden": (1, 168, "Höchstarbeitszeit in Wochenstunden."),
+    "mindestalter": (14, 30, "Mindestalter in Jahren."),
+    "gespraech_monate": (1, 60, "Abstand der Jahresgespräche in Monaten."),
+    "erstgespraech_monate": (0, 60, "Monate bis zum ersten Gespräch."),
+    "einladung_tage": (0, 120, "Tage zwischen Einladung und Gespräch."),
+}
+
+
 class ConfigError(Exception):
     """A configuration file that cannot be used; the message is German and names the file."""
 
@@ -75,8 +91,10 @@ def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
         raise ConfigError(f"{origin}: leitung_basis muss „soll“ oder „ist“ sein.")
     if result.fachkraftquote_basis not in QUOTA_BASES:
         raise ConfigError(f"{origin}: fachkraftquote_basis muss „ist“ oder „soll_anrechnung“ sein.")
-    if result.vollzeit_stunden <= 0:
-        raise ConfigError(f"{origin}: vollzeit_stunden muss größer als 0 sein.")
+    for key, (low, high, hint) in RANGES.items():
+        value = getattr(result, key)
+        if value is not None and not low <= value <= high:
+            raise ConfigError(f"{origin}: {key} = {value:g} liegt nicht zwischen {low:g} und {high:g}. {hint}")
     return result
 
 

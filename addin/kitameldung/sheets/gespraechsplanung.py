@@ -70,7 +70,13 @@ class Context:
 
 
 def build(plan: Plan, projection: list[Point], ctx: Context, name: str) -> SheetSpec:
-    sheet = SheetSpec(KEY, name, tab_color="7030A0", print_header="VERTRAULICH – Personaldaten")
+    sheet = SheetSpec(
+        KEY,
+        name,
+        tab_color="7030A0",
+        print_header="VERTRAULICH – Personaldaten",
+        print_rows=(HEADER_ROW, HEADER_ROW),
+    )
     sheet.widths = {i: c.width for i, c in enumerate(COLUMNS, start=1)}
     sheet.put(1, 1, "Gesprächsplanung – Jahresgespräche, Fortbildung, Entwicklung", "title")
     sheet.put(2, 1, CONFIDENTIAL, "fehler")

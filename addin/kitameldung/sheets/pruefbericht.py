@@ -62,6 +62,7 @@ def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
     row += 1
     sheet.put_row(row, list(TABLE_HEADER), "header")
     sheet.freeze_below = row + 1
+    sheet.print_rows = (row, row)
     row += 1
     if not result.findings:
         sheet.put(row, 1, "Keine Befunde: Die Meldung entspricht allen geprüften Regeln.", "ok")

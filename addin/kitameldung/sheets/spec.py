@@ -74,6 +74,7 @@ class SheetSpec:
     validations: list[Validation] = field(default_factory=list)
     highlights: list[Highlight] = field(default_factory=list)
     print_header: str | None = None  # text in the middle of every printed page's header
+    print_rows: tuple[int, int] | None = None  # rows repeated at the top of every printed page
 
     def put(
         self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None
@@ -94,6 +95,7 @@ class SheetSpec:
         return max((r for r, _ in self.cells), default=0)
 
 
+DEFAULT_WIDTH = 8.43  # Excel's standard column width
 MARKER_PREFIX = "kitameldung-blatt:"
 MARKER_ROWS = 3  # the marker is looked for in the first rows of a sheet
 
@@ -113,11 +115,17 @@ def marker_key(value: object) -> str | None:
 
 
 def with_marker(spec: SheetSpec) -> SheetSpec:
-    """`spec` with its marker cell in row 1, two columns right of everything else."""
+    """`spec` as written: its marker cell in row 1, two columns right of everything else, and
+    columns wide enough that no word of a wrapped header breaks ("Deckungsgra-d")."""
     last_col = max((c for _, c in spec.cells), default=0)
     cells = dict(spec.cells)
     cells[(1, last_col + 2)] = Cell(marker_text(spec.key), "aside")
-    return replace(spec, cells=cells)
+    widths = dict(spec.widths)
+    for (_, col), cell in spec.cells.items():
+        if cell.style == "header" and isinstance(cell.value, str) and cell.value.split():
+            longest = max(len(word) for word in cell.value.split())
+            widths[col] = max(widths.get(col, DEFAULT_WIDTH), longest * 1.15 + 2)
+    return replace(spec, cells=cells, widths=widths)
 
 
 def ref(row: int, col: int, absolute: bool = False) -> str:

@@ -23,6 +23,7 @@ from kitameldung.form.workbook import MAX_PART_BYTES, FormError, readable_kind
 from kitameldung.workbook.appxml import APP, add_titles, remove_titles
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.cells import shared_indices, sheet_cells
+from kitameldung.workbook.names import drop_empty_names, set_print_titles
 from kitameldung.workbook.xmlparse import (
     STRICT_MAIN_NS,
     XmlRefused,
@@ -290,6 +291,12 @@ class Package:
         self.put_text(self.workbook, _insert_before_close(book, "sheets", element))
         self._edit_app(lambda xml: add_titles(xml, [name]))
 
+    def set_print_titles(self, rel_id: str, rows: tuple[int, int] | None) -> None:
+        """Rows repeated on every printed page of the sheet with relationship `rel_id`."""
+        entry = next(e for e in self.sheets() if e.rel_id == rel_id)
+        book = self.text(self.workbook)
+        self.put_text(self.workbook, set_print_titles(book, root_prefix(book), entry.index, entry.name, rows))
+
     def _edit_app(self, edit: Callable[[str], str]) -> None:
         if APP in self._data:
             self.put_text(APP, edit(self.text(APP)))
@@ -343,7 +350,7 @@ class Package:
         book = self.text(self.workbook)
         element = find_all(book, "sheet")[entry.index]
         book = splice(book, element.start, element.end, "")
-        book = _renumber_after_removal(book, entry.index, entry.name)
+        book = drop_empty_names(_renumber_after_removal(book, entry.index, entry.name))
         self.put_text(self.workbook, book)
         self._edit_app(lambda xml: remove_titles(xml, [entry.name]))
 

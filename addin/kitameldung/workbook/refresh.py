@@ -217,10 +217,14 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
         if found is None:
             name = unique_sheet_name(sheet.name, [e.name for e in package.sheets()])
             package.add_sheet(name, sheet.key, data)
+            rel_id = package.sheets()[-1].rel_id
         elif found.by == "part":
             package.replace_sheet(_current(package, found), data)
+            rel_id = found.entry.rel_id
         else:  # ours, in a part another program renamed; the tab keeps the name people gave it
             package.adopt_sheet(_current(package, found), sheet.key, data)
+            rel_id = found.entry.rel_id
+        package.set_print_titles(rel_id, sheet.print_rows)
 
 
 def _current(package: Package, sheet: OurSheet) -> SheetEntry:

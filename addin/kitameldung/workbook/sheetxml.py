@@ -68,7 +68,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
-        f'<sheetPr><tabColor rgb="FF{spec.tab_color}"/></sheetPr>' if spec.tab_color else "",
+        "<sheetPr>",
+        f'<tabColor rgb="FF{spec.tab_color}"/>' if spec.tab_color else "",
+        '<pageSetUpPr fitToPage="1"/></sheetPr>',
         f'<dimension ref="A1:{ref(max(spec.last_row, 1), last_col)}"/>',
         '<sheetViews><sheetView workbookViewId="0">',
     ]
@@ -109,7 +111,7 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
         parts.append("</hyperlinks>")
     parts.append(
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" orientation="landscape"/>'
+        '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0" orientation="landscape"/>'
     )
     if spec.print_header:
         parts.append(
