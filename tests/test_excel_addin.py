@@ -39,6 +39,7 @@ from kitameldung.replica import Variation, make_facility, write_form
 from kitameldung.replica.mistakes import bad_date, plant_person
 from kitameldung.rules import load_rulebook
 from kitameldung.sheets import SHEET_NAMES
+from kitameldung.sheets import gespraechsplanung as gp
 from kitameldung.workbook.refresh import FAILED, refresh_file
 from kitameldung.workbook.sheetxml import serial
 
@@ -186,15 +187,18 @@ def test_planning_in_excel_keeps_what_people_typed(tmp_path: Path) -> None:
     assert refresh_file(live, Settings(), NOW).status != FAILED
     book = openpyxl.load_workbook(live)
     plan = book[SHEET_NAMES["gespraechsplanung"]]
-    plan["I23"], plan["P24"], plan["Z25"] = date(2026, 2, 3), "eingeladen", "bitte Mentorin suchen"
+    at = {f: gp.letter(f) for f in ("letztes", "status", "bemerkungen")}
+    plan[f"{at['letztes']}23"], plan[f"{at['status']}24"] = date(2026, 2, 3), "eingeladen"
+    plan[f"{at['bemerkungen']}25"] = "bitte Mentorin suchen"
     book.save(live)
     shutil.copy(live, file)
     remote = remote_book(live)
     run("planung", remote, Settings(), NOW)
     assert refresh_file(file, Settings(), NOW).status != FAILED
     cells = written_cells(remote, SHEET_NAMES["gespraechsplanung"])
-    assert cells[(23, 9)] == serial(date(2026, 2, 3)) and cells[(24, 16)] == "eingeladen"
-    assert cells[(25, 26)] == "bitte Mentorin suchen"
+    col = {f: gp.COL[f] for f in ("letztes", "status", "bemerkungen")}
+    assert cells[(23, col["letztes"])] == serial(date(2026, 2, 3)) and cells[(24, col["status"])] == "eingeladen"
+    assert cells[(25, col["bemerkungen"])] == "bitte Mentorin suchen"
     assert _same_cells(cells, _file_sheet(file, SHEET_NAMES["gespraechsplanung"])) == []
 
 
@@ -213,13 +217,13 @@ def test_a_renamed_planning_sheet_is_updated_live_under_its_name(tmp_path: Path)
     book = openpyxl.load_workbook(live)
     plan = book[SHEET_NAMES["gespraechsplanung"]]
     plan.title = "GP 2026"
-    plan["Z25"] = "bitte Mentorin suchen"
+    plan[f"{gp.letter('bemerkungen')}25"] = "bitte Mentorin suchen"
     book.save(live)
     remote = remote_book(live)
     run("planung", remote, Settings(), NOW)
     names = [s.name for s in remote.sheets]
     assert "GP 2026" in names and SHEET_NAMES["gespraechsplanung"] not in names
-    assert written_cells(remote, "GP 2026")[(25, 26)] == "bitte Mentorin suchen"
+    assert written_cells(remote, "GP 2026")[(25, gp.COL["bemerkungen"])] == "bitte Mentorin suchen"
 
 
 def test_pruefen_on_an_84_person_form_uses_a_bounded_number_of_bulk_operations(tmp_path: Path) -> None:

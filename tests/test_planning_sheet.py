@@ -21,6 +21,7 @@ from kitameldung.model import Gruppe, Person, Value, Zuordnung
 from kitameldung.pipeline import Settings
 from kitameldung.planning.projection import project
 from kitameldung.planning.reader import plan_from_rows
+from kitameldung.planning.table import COLUMNS
 from kitameldung.planning.termine import ampel, invitation_deadline, next_due, summarize
 from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import Parameters, load_rulebook
@@ -44,6 +45,8 @@ def _typed_workbook(tmp_path: Path) -> Path:
     form = book[meldung.sheet]
     form[f"{columns['funktion']}{first + 1}"] = "Leitung"
     form[f"{columns['beginn']}{first + 1}"] = TODAY - timedelta(days=100)
+    for row in range(first, first + 14):  # contracts run on, but one has just ended
+        form[f"{columns['ende']}{row}"] = TODAY - timedelta(days=10) if row == first + 12 else None
     plan = book[PLAN]
     headers = {c.value: c.column for c in plan[HEADER_ROW]}
     entries: list[dict[str, object]] = [
@@ -112,20 +115,29 @@ def test_due_dates_deadlines_and_ampel_evaluate_in_libreoffice_to_the_core_value
         assert _day(deadline) == invitation_deadline(entry, params), f"row {row}"
         assert (light or "") == ampel(entry, TODAY, params), f"row {row}"
         lights.add(light)
-    assert lights >= {"überfällig", "fällig in 30 Tagen", "ok", "geplant", "ausgeschieden"}
+    assert lights >= {
+        "überfällig",
+        "fällig in 30 Tagen",
+        "ok",
+        "geplant",
+        "ausgeschieden",
+        "Vertrag beendet",
+        "kein Gespräch erfasst",
+    }
 
     summary = summarize(plan.entries, TODAY, params)
-    shown = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(7, 17)}
+    shown = {sheet.cell(r, 1).value: sheet.cell(r, 2).value for r in range(7, 18)}
     assert shown["Gespräche überfällig"] == summary.ueberfaellig
     assert shown["fällig in 30 Tagen"] == summary.bald
     assert shown["geplant"] == summary.geplant == 2
+    assert shown["noch kein Gespräch erfasst"] == summary.ohne_gespraech > 0
     assert shown["geführt in diesem Jahr"] == summary.gefuehrt_im_jahr
     assert shown["Fortbildungsbedarf fachlich"] == summary.fortbildung["fachlich"] == 1
     assert shown["Fortbildungswünsche (Freitext)"] == 1
     assert shown["Potenzialträger*innen (FOKUS)"] == summary.potenzial == 1
     # the FOKUS mark without mentor and the Leitung who started 100 days ago
     assert shown["neue Leitungen ohne Mentor*in"] == summary.neue_leitung_ohne_mentor == 2
-    assert sheet["A17"].value.startswith("FOKUS: Jeder neuen Leitung eine Mentor*in")
+    assert sheet["A18"].value.startswith("FOKUS: Jeder neuen Leitung eine Mentor*in")
 
 
 def test_every_cached_value_is_what_libreoffice_computes(typed) -> None:
@@ -147,7 +159,8 @@ def test_left_colleague_keeps_the_row_marked_and_the_sheet_is_confidential(typed
     path, _ = typed
     rows = read_sheet(path, PLAN) or []
     assert any(isinstance(v, str) and v.startswith("VERTRAULICH") for v in rows[1])
-    marks = [r[7] for r in rows[HEADER_ROW:] if r[0]]
+    meldung = [c.field for c in COLUMNS].index("meldung")
+    marks = [r[meldung] for r in rows[HEADER_ROW:] if r[0]]
     assert marks.count("ja") == 13 and marks[-1].startswith("nicht mehr in der Meldung seit ")
     assert "<oddHeader>&amp;C&amp;BVERTRAULICH" in _sheet_xml(path, PLAN)  # on every printed page
 

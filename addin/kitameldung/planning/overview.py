@@ -11,7 +11,16 @@ from typing import Any
 
 from kitameldung.planning.projection import Point
 from kitameldung.planning.table import Plan
-from kitameldung.planning.termine import BALD, GEPLANT, UEBERFAELLIG, light, next_due, planned, summarize
+from kitameldung.planning.termine import (
+    BALD,
+    GEPLANT,
+    UEBERFAELLIG,
+    as_day,
+    light,
+    next_due,
+    planned,
+    summarize,
+)
 from kitameldung.rules import Parameters
 
 
@@ -21,11 +30,13 @@ def planning_data(plan: Plan, projection: list[Point], today: date, params: Para
     for entry in plan.entries:
         if not entry.active:
             continue
-        due, moment = next_due(entry, params), planned(entry)
+        due, moment, ended = next_due(entry, params), planned(entry), as_day(entry.form.get("ende"))
         termine.append(
             {
                 "faellig": due.isoformat() if due else None,
                 "geplant": moment.date().isoformat() if moment else None,
+                "beendet": ended.isoformat() if ended else None,
+                "gespraech_erfasst": as_day(entry.manual.get("letztes")) is not None,
             }
         )
     quotas = [(p.fachkraftquote, p.day) for p in projection if p.fachkraftquote is not None]
@@ -55,7 +66,13 @@ def talk_counts(data: dict[str, Any], today: date) -> dict[str, int]:
     """Overdue / due within 30 days / planned, counted on `today` like the sheet's Ampel."""
     counts = {UEBERFAELLIG: 0, BALD: 0, GEPLANT: 0}
     for termin in data.get("termine", []):
-        state = light(_day(termin.get("faellig")), _day(termin.get("geplant")), today)
+        state = light(
+            _day(termin.get("faellig")),
+            _day(termin.get("geplant")),
+            today,
+            ended=_day(termin.get("beendet")),
+            talk_on_record=termin.get("gespraech_erfasst", True),
+        )
         if state in counts:
             counts[state] += 1
     return counts

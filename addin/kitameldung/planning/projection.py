@@ -95,4 +95,10 @@ def _changes(
     if key_now is not None and key_now != key_before:
         krippe = f"{float(key_now.krippe):g}".replace(".", ",")
         found.append(f"Schlüssel Krippe 1 : {krippe} ab {datum(key_now.valid_from)}")
+    margin_before, margin_now = rules.margin_for(before), rules.margin_for(day)
+    if margin_now is not None and margin_now != margin_before and params.dispositionsspielraum is None:
+        share = f"{float(margin_now.share) * 100:g} %"
+        found.append(f"Dispositionsspielraum {share} ab {datum(margin_now.valid_from)}")
+    if rules.kitapersv_applies(day) and not rules.kitapersv_applies(before):
+        found.append(f"KitaPersV 2023 (Mindestquote) ab {datum(rules.kitapersv)}")
     return tuple(found)

@@ -22,6 +22,8 @@ UEBERFAELLIG, BALD, GEPLANT, OK, AUSGESCHIEDEN = (
     "ok",
     "ausgeschieden",
 )
+BEENDET = "Vertrag beendet"  # still in the form, but the contract ended: no talk due
+KEIN_GESPRAECH = "kein Gespräch erfasst"  # due, but no talk on record yet (first use)
 SOON_DAYS = 30
 
 
@@ -72,17 +74,33 @@ def ampel(entry: Entry, today: date, params: Parameters) -> str:
     if not entry.active:
         return AUSGESCHIEDEN
     moment = planned(entry)
-    return light(next_due(entry, params), moment.date() if moment else None, today)
+    return light(
+        next_due(entry, params),
+        moment.date() if moment else None,
+        today,
+        ended=as_day(entry.form.get("ende")),
+        talk_on_record=as_day(entry.manual.get("letztes")) is not None,
+    )
 
 
-def light(due: date | None, planned_day: date | None, today: date) -> str:
-    """A talk planned for today or later is "geplant"; otherwise the due date decides."""
+def light(
+    due: date | None,
+    planned_day: date | None,
+    today: date,
+    ended: date | None = None,
+    talk_on_record: bool = True,
+) -> str:
+    """A contract that ended needs no talk; a talk planned for today or later is "geplant";
+    otherwise the due date decides — overdue only once a talk is on record (on first use the
+    sheet says "kein Gespräch erfasst" instead of painting everyone red)."""
+    if ended is not None and ended < today:
+        return BEENDET
     if planned_day is not None and planned_day >= today:
         return GEPLANT
     if due is None:
         return ""
     if due < today:
-        return UEBERFAELLIG
+        return UEBERFAELLIG if talk_on_record else KEIN_GESPRAECH
     return BALD if (due - today).days <= SOON_DAYS else OK
 
 
@@ -101,6 +119,7 @@ class Summary:
     ueberfaellig: int
     bald: int
     geplant: int
+    ohne_gespraech: int
     gefuehrt_im_jahr: int
     fortbildung: dict[str, int]  # fachlich / sozial / methodisch / freitext
     potenzial: int
@@ -122,6 +141,7 @@ def summarize(entries: list[Entry], today: date, params: Parameters) -> Summary:
         ueberfaellig=lights.count(UEBERFAELLIG),
         bald=lights.count(BALD),
         geplant=lights.count(GEPLANT),
+        ohne_gespraech=lights.count(KEIN_GESPRAECH),
         gefuehrt_im_jahr=sum(1 for d in held if d is not None and year_start <= d <= today),
         fortbildung=needs,
         potenzial=sum(1 for e in active if e.manual.get("perspektive") == POTENZIAL),

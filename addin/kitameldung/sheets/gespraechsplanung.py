@@ -29,7 +29,9 @@ from kitameldung.planning.table import (
 from kitameldung.planning.termine import (
     AUSGESCHIEDEN,
     BALD,
+    BEENDET,
     GEPLANT,
+    KEIN_GESPRAECH,
     OK,
     SOON_DAYS,
     UEBERFAELLIG,
@@ -161,7 +163,7 @@ def _typed_style(value: Scalar, style: str) -> str:
 
 
 def _formula(field: str, row: int, entry: Entry, today: date, params: Parameters) -> Formula:
-    cell = {f: f"{letter(f)}{row}" for f in ("meldung", "letztes", "beginn", "termin", "faellig")}
+    cell = {f: f"{letter(f)}{row}" for f in ("meldung", "letztes", "beginn", "ende", "termin", "faellig")}
     active = f'{cell["meldung"]}<>"{IN_FORM}"'
     if field == "faellig":
         due = next_due(entry, params)
@@ -189,9 +191,10 @@ def _formula(field: str, row: int, entry: Entry, today: date, params: Parameters
     formula = nested_if(
         [
             (active, f'"{AUSGESCHIEDEN}"'),
+            (f"IF(ISNUMBER({cell['ende']}),{cell['ende']}<TODAY(),FALSE)", f'"{BEENDET}"'),
             (f"IF(ISNUMBER({cell['termin']}),INT({cell['termin']})>=TODAY(),FALSE)", f'"{GEPLANT}"'),
             (f"NOT(ISNUMBER({due_cell}))", '""'),
-            (f"{due_cell}<TODAY()", f'"{UEBERFAELLIG}"'),
+            (f"{due_cell}<TODAY()", f'IF(ISNUMBER({cell["letztes"]}),"{UEBERFAELLIG}","{KEIN_GESPRAECH}")'),
             (f"{due_cell}-TODAY()<={SOON_DAYS}", f'"{BALD}"'),
         ],
         f'"{OK}"',
@@ -214,8 +217,11 @@ def _rules(sheet: SheetSpec, last: int, width: int) -> None:
     for text, color in ((UEBERFAELLIG, "rot"), (BALD, "gelb"), (GEPLANT, "blau"), (OK, "gruen")):
         sheet.highlights.append(Highlight(lights, f'{m}="{text}"', color))
     due = f"{letter('faellig')}{first}"
+    talk = f"{letter('letztes')}{first}"
     sheet.highlights.append(
-        Highlight(f"{due}:{letter('faellig')}{last}", f"AND(ISNUMBER({due}),{due}<TODAY())", "rot")
+        Highlight(
+            f"{due}:{letter('faellig')}{last}", f"AND(ISNUMBER({due}),{due}<TODAY(),ISNUMBER({talk}))", "rot"
+        )
     )
     sheet.highlights.append(
         Highlight(f"A{first}:{ref(last, width)}", f'LEFT(${letter("meldung")}{first},5)="nicht"', "grau")
@@ -235,6 +241,7 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
         ("Gespräche überfällig", f'COUNTIF({span("ampel")},"{UEBERFAELLIG}")', summary.ueberfaellig),
         ("fällig in 30 Tagen", f'COUNTIF({span("ampel")},"{BALD}")', summary.bald),
         ("geplant", f'COUNTIF({span("ampel")},"{GEPLANT}")', summary.geplant),
+        ("noch kein Gespräch erfasst", f'COUNTIF({span("ampel")},"{KEIN_GESPRAECH}")', summary.ohne_gespraech),
         (
             "geführt in diesem Jahr",
             f'COUNTIFS({span("letztes")},">="&DATE(YEAR(TODAY()),1,1),{span("letztes")},"<"&(TODAY()+1))',
