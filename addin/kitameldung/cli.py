@@ -11,14 +11,14 @@ from pathlib import Path
 
 from kitameldung import __version__
 from kitameldung import cli_german as german
+from kitameldung import cli_tools as tools
 from kitameldung.batch.files import expand, own_outputs
 from kitameldung.checks import Severity
-from kitameldung.checks.formatting import counted
+from kitameldung.cli_common import files_of, print_totals
 from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
 from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
 from kitameldung.rules import ConfigError
 from kitameldung.rules.config import load_config
-from kitameldung.sheets import SHEET_NAMES
 
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 
@@ -114,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--behoerde", type=Path, required=True, metavar="ZIEL", help="Zieldatei der Behördenfassung (.xlsx)"
     )
-    export.set_defaults(run=_export)
+    export.set_defaults(run=tools.export)
 
     termine = sub.add_parser("termine", help="geplante Jahresgespräche als Kalenderdatei (.ics) ausgeben")
     termine.add_argument("dateien", nargs="+", type=Path, metavar="DATEI", help="Excel-Dateien oder Ordner")
@@ -127,14 +127,21 @@ def _parser() -> argparse.ArgumentParser:
     termine.add_argument("--bis", metavar="TT.MM.JJJJ", type=_datum, help="letzter Tag (TT.MM.JJJJ)")
     termine.add_argument("--rekursiv", action="store_true", help="auch Unterordner durchsuchen")
     common(termine)
-    termine.set_defaults(run=_termine)
+    termine.set_defaults(run=tools.termine)
 
     addin = sub.add_parser("addin", help="Excel-Add-in erzeugen, installieren, Stand zeigen")
     addin.add_argument("aktion", choices=["build", "install", "status"], help="build | install | status")
     addin.add_argument(
         "--ziel", metavar="DATEI", type=Path, default=Path("kitameldung.xlam"), help="Zieldatei für build"
     )
-    addin.set_defaults(run=_addin)
+    addin.set_defaults(run=tools.addin)
+
+    planung = sub.add_parser("planung", help="Gesprächsplanung des Vorjahrs in die neue Meldung übernehmen")
+    planung.add_argument("aktion", choices=["uebernehmen"], help="uebernehmen")
+    planung.add_argument("alt", type=Path, metavar="ALT", help="Meldung des Vorjahrs mit Gesprächsplanung")
+    planung.add_argument("neu", type=Path, metavar="NEU", help="neue Meldung, die die Planung erhält")
+    common(planung)
+    planung.set_defaults(run=tools.planung)
 
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
     demo.add_argument(
@@ -145,7 +152,7 @@ def _parser() -> argparse.ArgumentParser:
         help="Zielordner (Standard: kitameldung-demo)",
     )
     common(demo)
-    demo.set_defaults(run=_demo)
+    demo.set_defaults(run=tools.demo)
     return parser
 
 
@@ -164,14 +171,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     config = load_config(getattr(args, "config", None))
     profile = load_profile(args.profil) if getattr(args, "profil", None) else None
     return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
-
-
-def _files(args: argparse.Namespace) -> list[Path]:
-    """The files of a folder command; says so when there are none."""
-    files = expand(args.dateien, recursive=args.rekursiv)
-    if not files:
-        print("kitameldung: Keine Excel-Dateien gefunden.", file=sys.stderr)
-    return files
 
 
 def _shown_severities(args: argparse.Namespace) -> tuple[Severity, ...]:
@@ -208,18 +207,8 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for result in results:
             print(summary(result, shown))
-        _print_totals(results)
+        print_totals(results)
     return overall_exit(results)
-
-
-def _print_totals(results: list) -> None:
-    unreadable = sum(1 for r in results if not r.ok)
-    fehler = sum(r.count(Severity.FEHLER) for r in results)
-    files_with_errors = sum(1 for r in results if r.ok and r.count(Severity.FEHLER))
-    print(
-        f"{counted(len(results), 'Datei', 'Dateien')} geprüft: {len(results) - unreadable - files_with_errors} ohne Fehler, "
-        f"{files_with_errors} mit Fehlern ({fehler} Fehler insgesamt), {unreadable} nicht lesbar."
-    )
 
 
 def _inspect(args: argparse.Namespace, settings: Settings) -> int:
@@ -241,7 +230,7 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
 
-    files = _files(args)
+    files = files_of(args)
     if not files:
         return EXIT_UNREADABLE
     cache = None if args.ohne_cache else ResultCache.default()
@@ -286,85 +275,6 @@ def _with_progress(files: list[Path], run, quiet: bool):  # type: ignore[no-unty
     with Progress(*columns, console=console, disable=not shown, transient=True) as bar:
         task = bar.add_task("", total=len(files))
         return run(lambda _item: bar.advance(task))
-
-
-def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.workbook.behoerde import export_behoerde
-    from kitameldung.workbook.refresh import FAILED
-
-    outcome = export_behoerde(args.datei, args.behoerde)
-    if outcome.status == FAILED:
-        print(f"kitameldung: {outcome.message}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    print(outcome.message)
-    return 0
-
-
-def _termine(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.calendar_export import collect, write_calendar
-    from kitameldung.workbook.atomic import WriteError
-
-    files = _files(args)
-    if not files:
-        return EXIT_UNREADABLE
-    von = args.von or date.today()
-    if args.bis and args.bis < von:
-        print(f"kitameldung: --bis ({args.bis:%d.%m.%Y}) liegt vor --von ({von:%d.%m.%Y}).", file=sys.stderr)
-        return EXIT_UNREADABLE
-    found = collect(files, settings, von, args.bis)
-    try:
-        write_calendar(found.talks, args.ics)
-    except WriteError as err:
-        print(f"kitameldung: {err}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    span = f"ab {von:%d.%m.%Y}" + (f" bis {args.bis:%d.%m.%Y}" if args.bis else "")
-    print(
-        f"{len(found.talks)} geplante Gespräche ({span}) aus {len(files)} Dateien in {args.ics} geschrieben."
-    )
-    for problem in found.problems:
-        print(f"  ✗ {problem}")
-    return EXIT_UNREADABLE if found.problems else 0
-
-
-def _addin(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.excel.build import AddinError, build, install, status
-    from kitameldung.workbook.atomic import WriteError
-
-    try:
-        if args.aktion == "build":
-            print(f"Add-in geschrieben: {build(args.ziel)}")
-        elif args.aktion == "install":
-            print(install())
-        else:
-            print(status())
-    except (AddinError, WriteError) as err:
-        print(f"kitameldung: {err}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    return 0
-
-
-def _demo(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.demo import write_demo
-    from kitameldung.render.text import summary
-    from kitameldung.workbook.refresh import WRITTEN, refresh_file
-
-    paths = write_demo(args.ordner)
-    print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen geschrieben. Prüfung:\n")
-    results = [check_file(path, settings) for path in paths]
-    for result in results:
-        print(summary(result))
-    _print_totals(results)
-    refreshed = sum(refresh_file(r.path, settings).status == WRITTEN for r in results if r.ok)
-    *first, last = [f"„{name}“" for name in SHEET_NAMES.values()]
-    print(
-        f"\nIn {refreshed} Arbeitsmappen die Blätter {', '.join(first)} und {last} angefügt "
-        "(in Excel öffnen: die Formeln rechnen live weiter)."
-    )
-    print(
-        f"Weiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}  |  "
-        f"kitameldung export {paths[0]} --behoerde abgabe.xlsx"
-    )
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from typing import Any
 
 import xlwings as xw
 
-from kitameldung.excel.actions import BOOK_ACTIONS, ActionError
+from kitameldung.excel.actions import BOOK_ACTIONS, ActionError, uebernehmen
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
 from kitameldung.pipeline import Settings
@@ -63,6 +63,23 @@ def ordner(book: Any) -> str:
     return ""
 
 
+def planung_uebernehmen(book: Any) -> str:
+    source = choose_file(book, "Meldung des Vorjahrs mit Gesprächsplanung wählen")
+    if source is None:
+        return ""
+    return uebernehmen(LiveBook(book), Settings(), datetime.now().replace(microsecond=0), source)
+
+
+def choose_file(book: Any, title: str) -> Path | None:
+    """Excel's own file picker (msoFileDialogFilePicker = 3); None when cancelled."""
+    dialog = book.app.api.FileDialog(3)
+    dialog.Title = title
+    dialog.AllowMultiSelect = False
+    if not dialog.Show():
+        return None
+    return Path(str(dialog.SelectedItems(1)))
+
+
 def choose_folder(book: Any) -> Path | None:
     """Excel's own folder picker (msoFileDialogFolderPicker = 4); None when cancelled."""
     dialog = book.app.api.FileDialog(4)
@@ -84,6 +101,7 @@ def funktionen(book: Any) -> str:
 
 APP_ACTIONS: dict[str, Callable[[Any], str]] = {
     "ordner": ordner,
+    "uebernehmen": planung_uebernehmen,
     "behoerde": behoerde,
     "funktionen": funktionen,
 }

@@ -20,11 +20,13 @@ from kitameldung.form.workbook import Sheet
 from kitameldung.pipeline import Result, Settings, check_meldung
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
+from kitameldung.planning.takeover import take_over
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung
 from kitameldung.sheets.common import assumptions, regelstand
 from kitameldung.sheets.spec import MARKER_ROWS, marker_key
+from kitameldung.workbook.package import Package
 from kitameldung.workbook.port import WorkbookPort
-from kitameldung.workbook.refresh import build_sheets, plan_for
+from kitameldung.workbook.refresh import build_sheets, plan_for, previous_plan, takeover_message
 from kitameldung.workbook.styles import DXFS
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
@@ -138,6 +140,22 @@ def quote(book: WorkbookPort, settings: Settings, now: datetime) -> str:
         f"{float(staffing.fachkraftquote) * 100:.1f} %".replace(".", ",")
         + "."
     )
+
+
+def uebernehmen(book: WorkbookPort, settings: Settings, now: datetime, source: Path) -> str:
+    """Last year's Gesprächsplanung (file `source`) into the planning of the open book."""
+    try:
+        old = previous_plan(source, Package.read(source))
+    except FormError as err:
+        raise ActionError(str(err)) from err
+    if not old.entries and not old.loose_rows:
+        raise ActionError(f"{source.name} enthält keine Gesprächsplanung.")
+    checked = check_live(book, settings)
+    takeover = take_over(old, checked.previous)
+    checked = replace(checked, previous=takeover.plan)
+    book.write_sheets(our_sheets(checked, ("gespraechsplanung", "leitfaden"), now))
+    merged = plan_for(checked.result, takeover.plan, now).plan
+    return takeover_message(book.name, takeover, merged)
 
 
 def planung(book: WorkbookPort, settings: Settings, now: datetime) -> str:

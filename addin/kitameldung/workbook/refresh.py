@@ -19,6 +19,7 @@ from kitameldung.planning.leitfaden import load_leitfaden
 from kitameldung.planning.overview import planning_data
 from kitameldung.planning.projection import Point, project
 from kitameldung.planning.reader import missing_header, plan_from_rows
+from kitameldung.planning.takeover import Takeover, take_over
 from kitameldung.sheets import (
     SHEET_NAMES,
     SheetSpec,
@@ -86,7 +87,9 @@ def plan_for(result: Result, previous: Plan, checked_at: datetime) -> Planning:
         return Planning(previous, [])
     plan = merge(previous, meldung.persons, today, settings.params)
     start = max(meldung.stichtag, today) if meldung.stichtag else None
-    projection = project(meldung, start, settings.rules, settings.params, settings.qualifications) if start else []
+    projection = (
+        project(meldung, start, settings.rules, settings.params, settings.qualifications) if start else []
+    )
     return Planning(plan, projection)
 
 
@@ -151,25 +154,30 @@ def _rank(sheet: OurSheet) -> int:
     return 1 if sheet.entry.name == SHEET_NAMES.get(sheet.key) else 2
 
 
-def refresh_file(path: Path, settings: Settings, now: datetime | None = None) -> Outcome:
-    """Check the form and write or update our sheets; an unchanged workbook is not rewritten."""
+def refresh_file(
+    path: Path, settings: Settings, now: datetime | None = None, carry: Plan | None = None
+) -> Outcome:
+    """Check the form and write or update our sheets; an unchanged workbook is not rewritten.
+    `carry`: last year's Gesprächsplanung to take over (see planning.takeover)."""
+    takeover = None
     try:
         refuse_if_open(path)
         result = check_file(path, settings)
         if not result.ok:
             return Outcome(path, FAILED, result.error or "", result)
         original = Package.read(path)
-        before = original.parts()
         previous = previous_plan(path, original)
-        stamp = previous_check_time(original)
+        if carry is not None:
+            takeover = take_over(carry, previous)
+            previous = takeover.plan
+        stamp = previous_check_time(original) if carry is None else None
         if stamp is not None:
             planning = plan_for(result, previous, stamp)
-            sheets = build_sheets(result, stamp, planning)
-            PackageBook(path, original).write_sheets(sheets)
-            if original.parts() == before:
+            trial = original.copy()
+            PackageBook(path, trial).write_sheets(build_sheets(result, stamp, planning))
+            if trial.parts() == original.parts():
                 message = f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M})."
                 return Outcome(path, UNCHANGED, message, result, _overview(planning, stamp, result))
-            original = Package.read(path)
         checked_at = now or datetime.now().replace(microsecond=0)
         planning = plan_for(result, previous, checked_at)
         sheets = build_sheets(result, checked_at, planning)
@@ -185,8 +193,25 @@ def refresh_file(path: Path, settings: Settings, now: datetime | None = None) ->
             "verändert. Bitte in Excel öffnen und als „Excel-Arbeitsmappe (*.xlsx)“ neu speichern.",
         )
     names = ", ".join(f"„{s.name}“" for s in sheets)
-    return Outcome(
-        path, WRITTEN, f"{path.name}: {names} aktualisiert.", result, _overview(planning, checked_at, result)
+    message = f"{path.name}: {names} aktualisiert."
+    if takeover is not None:
+        message = takeover_message(path.name, takeover, planning.plan)
+    return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
+
+
+def takeover_message(name: str, takeover: Takeover, plan: Plan) -> str:
+    active = {e.key for e in plan.entries if e.active}
+    matched = len(active & takeover.old_keys)
+    new = len(active - takeover.old_keys)
+    left = len(takeover.old_keys - active)
+    side = (
+        f"; {takeover.conflicts} abweichende Einträge stehen in Spalten „… (Vorjahr)“"
+        if takeover.conflicts
+        else ""
+    )
+    return (
+        f"{name}: Gesprächsplanung übernommen – {matched} Personen zugeordnet, {new} neu, "
+        f"{left} nicht mehr in der Meldung (ausgegraut); {takeover.taken} Einträge übernommen{side}."
     )
 
 

@@ -1,0 +1,118 @@
+"""The commands that write files other than facility reports: Behördenfassung, calendar, add-in,
+demo, and taking over last year's planning. `cli` wires them to the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from kitameldung.cli_common import files_of, print_totals
+from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file
+from kitameldung.sheets import SHEET_NAMES
+
+
+def export(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.workbook.behoerde import export_behoerde
+    from kitameldung.workbook.refresh import FAILED
+
+    outcome = export_behoerde(args.datei, args.behoerde)
+    if outcome.status == FAILED:
+        print(f"kitameldung: {outcome.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(outcome.message)
+    return 0
+
+
+def termine(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.calendar_export import collect, write_calendar
+    from kitameldung.workbook.atomic import WriteError
+
+    files = files_of(args)
+    if not files:
+        return EXIT_UNREADABLE
+    von = args.von or date.today()
+    if args.bis and args.bis < von:
+        print(f"kitameldung: --bis ({args.bis:%d.%m.%Y}) liegt vor --von ({von:%d.%m.%Y}).", file=sys.stderr)
+        return EXIT_UNREADABLE
+    found = collect(files, settings, von, args.bis)
+    try:
+        write_calendar(found.talks, args.ics)
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    span = f"ab {von:%d.%m.%Y}" + (f" bis {args.bis:%d.%m.%Y}" if args.bis else "")
+    print(
+        f"{len(found.talks)} geplante Gespräche ({span}) aus {len(files)} Dateien in {args.ics} geschrieben."
+    )
+    for problem in found.problems:
+        print(f"  ✗ {problem}")
+    return EXIT_UNREADABLE if found.problems else 0
+
+
+def addin(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.excel.build import AddinError, build, install, status
+    from kitameldung.workbook.atomic import WriteError
+
+    try:
+        if args.aktion == "build":
+            print(f"Add-in geschrieben: {build(args.ziel)}")
+        elif args.aktion == "install":
+            print(install())
+        else:
+            print(status())
+    except (AddinError, WriteError) as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    return 0
+
+
+def demo(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.demo import write_demo
+    from kitameldung.render.text import summary
+    from kitameldung.workbook.refresh import WRITTEN, refresh_file
+
+    paths = write_demo(args.ordner)
+    print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen geschrieben. Prüfung:\n")
+    results = [check_file(path, settings) for path in paths]
+    for result in results:
+        print(summary(result))
+    print_totals(results)
+    refreshed = sum(refresh_file(r.path, settings).status == WRITTEN for r in results if r.ok)
+    *first, last = [f"„{name}“" for name in SHEET_NAMES.values()]
+    print(
+        f"\nIn {refreshed} Arbeitsmappen die Blätter {', '.join(first)} und {last} angefügt "
+        "(in Excel öffnen: die Formeln rechnen live weiter)."
+    )
+    print(
+        f"Weiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}  |  "
+        f"kitameldung export {paths[0]} --behoerde abgabe.xlsx"
+    )
+    return 0
+
+
+
+
+def planung(args: argparse.Namespace, settings: Settings) -> int:
+    """`planung uebernehmen ALT NEU`: last year's Gesprächsplanung into the new Meldung."""
+    from kitameldung.form import FormError
+    from kitameldung.workbook.package import Package
+    from kitameldung.workbook.refresh import FAILED, previous_plan, refresh_file
+
+    if args.alt.resolve() == args.neu.resolve():
+        print("kitameldung: ALT und NEU sind dieselbe Datei.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    try:
+        old = previous_plan(args.alt, Package.read(args.alt))
+    except FormError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if not old.entries and not old.loose_rows:
+        print(f"kitameldung: {args.alt.name} enthält keine Gesprächsplanung.", file=sys.stderr)
+        return EXIT_UNREADABLE
+    outcome = refresh_file(args.neu, settings, carry=old)
+    if outcome.status == FAILED:
+        print(f"kitameldung: {outcome.message}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(outcome.message)
+    return 0
