@@ -122,7 +122,7 @@ def test_the_overview_opens_and_its_formulas_evaluate(
     planning = {Path(d["path"]).name: d["planung"] for d in documents if d.get("planung")}
     for row in rows:
         counted = talk_counts(planning[row[1]], date.today())
-        assert row[overdue] == counted["überfällig"] > 0  # generated staff never had a talk
+        assert row[overdue] == counted["überfällig"] == 0  # no talk on record yet: not overdue, "kein Gespräch erfasst"
         assert row[low] == pytest.approx(planning[row[1]]["quote_tiefstwert"])
     assert total[overdue].value == sum(r[overdue] for r in rows)
     csv_lines = (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()
