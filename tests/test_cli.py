@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from kitameldung.cli import main
+from kitameldung.demo import stichtag_for
 from kitameldung.replica import Variation, make_facility, mistakes
 from kitameldung.sheets import SHEET_NAMES
 
@@ -183,11 +184,36 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
     status = main(["demo", str(folder)])
     out = capsys.readouterr().out
     assert status == 0
-    files = sorted(folder.glob("*.xlsx"))
-    assert len(files) >= 12
+    files = sorted(p for p in folder.glob("kita-*.xlsx"))
+    assert len(files) == 13
     assert "nicht lesbar" in out and "NICHT erfüllt" in out
     assert "In 12 Arbeitsmappen die Blätter „Prüfbericht“, „Quote & Bedarf“, „Gesprächsplanung“ und" in out
     assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-4:] == list(SHEET_NAMES.values())
+    # one provider, a dozen distinct facilities, reported for the latest 1 October
+    documents = []
+    for path in files:
+        main(["check", "--json", str(path)])
+        documents.append(json.loads(capsys.readouterr().out))
+    readable = [d for d in documents if d["ok"]]
+    assert len({d["facility"]["einrichtung"] for d in readable}) == len(readable) == 12
+    assert {d["facility"]["traeger"] for d in readable} == {"Kita-Verbund Havelland gGmbH"}
+    latest = stichtag_for(date.today()).isoformat()
+    assert sum(d["facility"]["stichtag"] == latest for d in readable) >= 8
+    overview = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
+    header = [c.value for c in overview[1]]
+    overdue = [
+        r[header.index("Gespräche überfällig")]
+        for r in overview.iter_rows(min_row=2, max_row=13, values_only=True)
+    ]
+    staff = sum(d["staffing"]["personen_gezaehlt"] for d in readable if d["staffing"])
+    assert 0 < sum(overdue) <= 0.3 * staff  # dated relative to today: a few overdue, not everyone
+    planning = openpyxl.load_workbook(files[0], data_only=True)["Gesprächsplanung"]
+    lights = {c.value for row in planning.iter_rows(min_row=23) for c in row}
+    assert {"ok", "überfällig"} <= lights or {"ok", "geplant"} <= lights
+    # a folder holding someone else's files is never written into
+    (folder / "eigene-notizen.docx").write_bytes(b"x")
+    assert main(["demo", str(folder)]) == 2
+    assert "nicht von der Demo" in capsys.readouterr().err
     variants = set()
     for path in files:
         main(["check", "--json", str(path)])

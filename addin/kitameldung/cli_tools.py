@@ -4,8 +4,10 @@ demo, and taking over last year's planning. `cli` wires them to the command line
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from datetime import date
+from pathlib import Path
 
 from kitameldung.cli_common import files_of, print_totals
 from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file
@@ -68,29 +70,61 @@ def addin(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def demo(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.demo import write_demo
+    from kitameldung.batch.files import OVERVIEW_NAME
+    from kitameldung.batch.overview import write_overview
+    from kitameldung.batch.runner import refresh_many
+    from kitameldung.demo import DemoError, talks_on_record, write_demo
+    from kitameldung.planning import Plan
+    from kitameldung.planning.table import Entry
     from kitameldung.render.text import summary
-    from kitameldung.workbook.refresh import WRITTEN, refresh_file
+    from kitameldung.workbook.package import Package
+    from kitameldung.workbook.refresh import WRITTEN, previous_plan, refresh_file
 
-    paths = write_demo(args.ordner)
-    print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen geschrieben. Prüfung:\n")
+    try:
+        paths = write_demo(args.ordner)
+    except DemoError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(f"Beispielordner {args.ordner} mit {len(paths)} Meldungen eines Trägers geschrieben. Prüfung:\n")
     results = [check_file(path, settings) for path in paths]
     for result in results:
         print(summary(result))
     print_totals(results)
-    refreshed = sum(refresh_file(r.path, settings).status == WRITTEN for r in results if r.ok)
+    today = date.today()
+    refreshed = 0
+    for result in results:
+        if not result.ok or refresh_file(result.path, settings).status != WRITTEN:
+            continue
+        refreshed += 1
+        keys = [e.key for e in previous_plan(result.path, Package.read(result.path)).entries]
+        typed = talks_on_record(keys, today, result.path.name)
+        carry = Plan([Entry(key, manual=dict(values)) for key, values in typed.items()])
+        refresh_file(result.path, settings, carry=carry)
+    write_overview(refresh_many(paths, settings, workers=1), args.ordner / OVERVIEW_NAME)
     *first, last = [f"„{name}“" for name in SHEET_NAMES.values()]
+    command = invoked_as()
     print(
         f"\nIn {refreshed} Arbeitsmappen die Blätter {', '.join(first)} und {last} angefügt "
-        "(in Excel öffnen: die Formeln rechnen live weiter)."
+        f"(in Excel öffnen: die Formeln rechnen live weiter); Trägerübersicht: {args.ordner / OVERVIEW_NAME}."
     )
     print(
-        f"Weiter: kitameldung check {args.ordner} --json  |  kitameldung inspect {paths[0]}  |  "
-        f"kitameldung export {paths[0]} --behoerde abgabe.xlsx"
+        f"Weiter: {command} check {args.ordner} --json  |  {command} inspect {paths[0]}  |  "
+        f"{command} export {paths[0]} --behoerde abgabe.xlsx"
     )
     return 0
 
 
+def invoked_as() -> str:
+    """How the user called kitameldung ("kitameldung" or ".venv/bin/kitameldung"), so that the
+    hints can be typed as shown."""
+    called = Path(sys.argv[0]) if sys.argv and sys.argv[0] else Path("kitameldung")
+    on_path = shutil.which("kitameldung")
+    if called.name != "kitameldung" or (on_path and Path(on_path).resolve() == called.resolve()):
+        return "kitameldung"
+    try:
+        return str(called.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(called)
 
 
 def planung(args: argparse.Namespace, settings: Settings) -> int:

@@ -1,46 +1,115 @@
-"""`kitameldung demo`: a provider folder of replica workbooks, then the check over it."""
+"""`kitameldung demo`: one provider's folder of a dozen facility reports, dated relative to today,
+some with the mistakes offices make, then the check, our sheets and the provider overview.
+
+The folder is the demo's own: a folder holding other files is never written into.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from kitameldung.batch.files import OVERVIEW_NAME
+from kitameldung.planning.table import Scalar
 from kitameldung.replica import Variation, make_facility, write_form
 from kitameldung.replica import mistakes as m
+from kitameldung.replica.facility import KITA_NAMES
 
-# (file stem, variant, stichtag, mistake or None, variation)
+TRAEGER = "Kita-Verbund Havelland gGmbH"
+TRAEGER_ANSCHRIFT = "Lindenstraße 12, 14467 Potsdam"
+BROKEN = "kita-13-beschaedigt.xlsx"
+
+# (variant, report of the previous year?, mistake or None, variation)
 PLAN = [
-    ("kita-01", "v2025-84", date(2025, 10, 1), None, Variation()),
-    ("kita-02", "v2025-84", date(2025, 10, 1), None, Variation(wording=True, seed=2)),
-    ("kita-03", "v2025-84", date(2025, 10, 1), m.understaffed, Variation()),
-    ("kita-04", "v2023-68", date(2024, 10, 1), None, Variation()),
-    ("kita-05", "v2025-84", date(2025, 10, 1), m.low_quota, Variation(date_style="text_de")),
-    ("kita-06", "v2023-37", date(2024, 3, 1), None, Variation()),
-    ("kita-07", "v2025-84", date(2025, 10, 1), m.bad_date, Variation()),
-    ("kita-08", "v2025-84", date(2025, 10, 1), None, Variation(number_style="text_comma", seed=8)),
-    ("kita-09", "v2023-68", date(2025, 3, 1), m.over_capacity, Variation()),
-    ("kita-10", "v2025-84", date(2025, 10, 1), m.unknown_zuordnung, Variation(yes_no_style="mixed", seed=10)),
-    ("kita-11", "v2025-84", date(2025, 10, 1), None, Variation(sheet_order_changed=True)),
-    ("kita-12", "v2025-84", date(2025, 10, 1), m.missing_stichtag, Variation()),
+    ("v2025-84", False, None, Variation()),
+    ("v2025-84", False, None, Variation(wording=True, seed=2)),
+    ("v2025-84", False, m.understaffed, Variation()),
+    ("v2023-68", True, None, Variation()),
+    ("v2025-84", False, m.low_quota, Variation(date_style="text_de")),
+    ("v2023-37", True, None, Variation()),
+    ("v2025-84", False, m.bad_date, Variation()),
+    ("v2025-84", False, None, Variation(number_style="text_comma", seed=8)),
+    ("v2023-68", False, m.over_capacity, Variation()),
+    ("v2025-84", False, m.unknown_zuordnung, Variation(yes_no_style="mixed", seed=10)),
+    ("v2025-84", False, None, Variation(sheet_order_changed=True)),
+    ("v2025-84", False, m.missing_stichtag, Variation()),
 ]
 
 
-def write_demo(folder: Path) -> list[Path]:
+class DemoError(Exception):
+    """German message: the demo folder cannot be used."""
+
+
+def stichtag_for(today: date) -> date:
+    """The latest reporting day (1 October) on or before today."""
+    this_year = date(today.year, 10, 1)
+    return this_year if today >= this_year else date(today.year - 1, 10, 1)
+
+
+def file_names() -> list[str]:
+    """The files the demo writes, in order (names do not depend on the day)."""
+    names = []
+    for index in range(len(PLAN)):
+        name = KITA_NAMES[index]
+        slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
+        names.append(f"kita-{index + 1:02d}-{slug}.xlsx")
+    return [*names, BROKEN]
+
+
+def write_demo(folder: Path, today: date | None = None) -> list[Path]:
     """Write the demo provider folder; returns the files in order."""
+    today = today or date.today()
+    names = file_names()
+    if folder.exists():
+        foreign = sorted(
+            p.name
+            for p in folder.iterdir()
+            if p.name not in {*names, OVERVIEW_NAME} and not p.name.startswith((".", "~$"))
+        )
+        if foreign:
+            raise DemoError(
+                f"Der Ordner {folder} enthält Dateien, die nicht von der Demo stammen "
+                f"({', '.join(foreign[:3])}{' …' if len(foreign) > 3 else ''}); er wird nicht überschrieben. "
+                "Bitte einen neuen Ordnernamen angeben, z. B. kitameldung demo demo-2."
+            )
     folder.mkdir(parents=True, exist_ok=True)
+    current = stichtag_for(today)
     paths = []
-    for i, (stem, variant, stichtag, mistake, variation) in enumerate(PLAN, start=1):
-        capacity = int(variant[-2:])
-        facility = make_facility(100 + i, stichtag)
-        facility.staff = facility.staff[:capacity]
+    for index, ((variant, last_year, mistake, variation), name) in enumerate(zip(PLAN, names), start=1):
+        stichtag = date(current.year - 1, current.month, current.day) if last_year else current
+        facility = make_facility(100 + index, stichtag)
+        facility = replace(
+            facility,
+            traeger=TRAEGER,
+            traeger_anschrift=TRAEGER_ANSCHRIFT,
+            einrichtung=f"Kita „{KITA_NAMES[index - 1]}“",
+            staff=facility.staff[: int(variant[-2:])],
+        )
         if mistake is not None:
             facility = mistake(facility).facility
-        name = str(facility.einrichtung).replace("Kita „", "").replace("“", "")
-        slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
-        path = folder / f"{stem}-{slug}.xlsx"
-        write_form(facility, path, variant, variation)
-        paths.append(path)
-    broken = folder / "kita-13-beschaedigt.xlsx"
+        paths.append(write_form(facility, folder / name, variant, variation))
+    broken = folder / BROKEN
     broken.write_bytes(b"PK\x03\x04 dies ist keine vollstaendige Arbeitsmappe")
     paths.append(broken)
     return paths
+
+
+def talks_on_record(keys: list[str], today: date, seed: str) -> dict[str, dict[str, Scalar]]:
+    """Manual planning entries as an office would have them: most talks held within the last
+    year, a few due or overdue, some planned, some colleagues still without a talk."""
+    rng = random.Random(seed)
+    typed: dict[str, dict[str, Scalar]] = {}
+    for key in keys:
+        roll = rng.random()
+        if roll < 0.55:
+            typed[key] = {"letztes": today - timedelta(days=rng.randint(20, 330))}
+        elif roll < 0.7:
+            typed[key] = {"letztes": today - timedelta(days=rng.randint(340, 420))}
+        elif roll < 0.85:
+            moment = datetime.combine(
+                today + timedelta(days=rng.randint(3, 45)), time(rng.choice([9, 10, 14]))
+            )
+            typed[key] = {"letztes": today - timedelta(days=rng.randint(330, 360)), "termin": moment}
+    return typed
