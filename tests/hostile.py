@@ -19,7 +19,9 @@ def parts(path: Path) -> list[tuple[zipfile.ZipInfo, bytes]]:
         return [(info, archive.read(info)) for info in archive.infolist()]
 
 
-def rewrite(source: Path, target: Path, change: dict[str, bytes | None], extra: list[tuple[str, bytes]] = ()) -> Path:  # type: ignore[assignment]
+def rewrite(
+    source: Path, target: Path, change: dict[str, bytes | None], extra: list[tuple[str, bytes]] = ()
+) -> Path:  # type: ignore[assignment]
     """A copy with parts replaced (None: dropped) and extra members appended."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info, data in parts(source):

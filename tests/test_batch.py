@@ -63,7 +63,9 @@ def test_a_mixed_folder_refreshes_every_good_file_and_lists_every_bad_one(provid
     status = main(["refresh", str(provider), "--rekursiv", "--prozesse", "2", "--quiet"])
     out = capsys.readouterr().out
     assert status == 2
-    assert "10 Dateien: 4 aktualisiert, 0 unverändert, 1 gesperrt, 0 übersprungen, 5 nicht verarbeitet." in out
+    assert (
+        "10 Dateien: 4 aktualisiert, 0 unverändert, 1 gesperrt, 0 übersprungen, 5 nicht verarbeitet." in out
+    )
     assert "kita-offen.xlsx: in Excel oder LibreOffice geöffnet" in out
     for name, reason in BAD_REASONS.items():
         line = next(line for line in out.splitlines() if f"✗ {name}:" in line)
@@ -122,7 +124,9 @@ def test_the_overview_opens_and_its_formulas_evaluate(
     planning = {Path(d["path"]).name: d["planung"] for d in documents if d.get("planung")}
     for row in rows:
         counted = talk_counts(planning[row[1]], date.today())
-        assert row[overdue] == counted["überfällig"] == 0  # no talk on record yet: not overdue, "kein Gespräch erfasst"
+        assert (
+            row[overdue] == counted["überfällig"] == 0
+        )  # no talk on record yet: not overdue, "kein Gespräch erfasst"
         assert row[low] == pytest.approx(planning[row[1]]["quote_tiefstwert"])
     assert total[overdue].value == sum(r[overdue] for r in rows)
     csv_lines = (tmp_path / "t.csv").read_text(encoding="utf-8-sig").splitlines()

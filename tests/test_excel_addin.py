@@ -197,7 +197,9 @@ def test_planning_in_excel_keeps_what_people_typed(tmp_path: Path) -> None:
     assert refresh_file(file, Settings(), NOW).status != FAILED
     cells = written_cells(remote, SHEET_NAMES["gespraechsplanung"])
     col = {f: gp.COL[f] for f in ("letztes", "status", "bemerkungen")}
-    assert cells[(23, col["letztes"])] == serial(date(2026, 2, 3)) and cells[(24, col["status"])] == "eingeladen"
+    assert (
+        cells[(23, col["letztes"])] == serial(date(2026, 2, 3)) and cells[(24, col["status"])] == "eingeladen"
+    )
     assert cells[(25, col["bemerkungen"])] == "bitte Mentorin suchen"
     assert _same_cells(cells, _file_sheet(file, SHEET_NAMES["gespraechsplanung"])) == []
 

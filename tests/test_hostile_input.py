@@ -107,7 +107,9 @@ def test_values_the_law_cannot_hold_are_findings_and_not_counted(good: Path) -> 
     )
     doc = result_json(check_file(good, Settings()))
     cells = {(f["rule"], f["cell"]) for f in doc["findings"]}
-    meldung_cells = {f["cell"] for f in doc["findings"] if f["rule"] in ("plaetze-ungueltig", "wert-ungueltig")}
+    meldung_cells = {
+        f["cell"] for f in doc["findings"] if f["rule"] in ("plaetze-ungueltig", "wert-ungueltig")
+    }
     assert len(meldung_cells) >= 6, cells
     assert doc["places"]["krippe"]["long"] is None and doc["places"]["kindergarten"]["short"] is None
     staffing, before = doc["staffing"], clean["staffing"]
@@ -117,7 +119,7 @@ def test_values_the_law_cannot_hold_are_findings_and_not_counted(good: Path) -> 
 
 
 def test_far_dates_are_understood_everywhere(good: Path) -> None:
-    """"31.12.9999" is how many offices write "unbefristet"."""
+    """ "31.12.9999" is how many offices write "unbefristet"."""
     hostile.with_cells(
         good,
         {
@@ -143,7 +145,7 @@ def test_nothing_typed_becomes_live_code_in_the_overview_csv_or_calendar(tmp_pat
     folder = tmp_path / "ordner"
     folder.mkdir()
     evil = write_form(make_facility(22), folder / "=cmd|' calc'!A0.xlsx", "v2025-84")
-    hostile.with_cells(evil, {"einrichtung": "=HYPERLINK(\"http://x\")_x0001_ Kita"})
+    hostile.with_cells(evil, {"einrichtung": '=HYPERLINK("http://x")_x0001_ Kita'})
     items = refresh_many([evil], Settings(), workers=1)
     assert items[0].status == WRITTEN, items[0].message
     overview, table = folder / "Traegeruebersicht.xlsx", folder / "uebersicht.csv"
@@ -209,7 +211,9 @@ def test_special_files_and_open_workbooks_are_skipped_without_blocking(good: Pat
     libre = write_form(make_facility(23), tmp_path / "offen.xlsx", "v2025-84")
     (tmp_path / ".~lock.offen.xlsx#").write_text("ich,host,01.01.2027", encoding="utf-8")
     finished: list[list] = []
-    worker = threading.Thread(target=lambda: finished.append(refresh_many([fifo, libre, good], Settings(), workers=1)))
+    worker = threading.Thread(
+        target=lambda: finished.append(refresh_many([fifo, libre, good], Settings(), workers=1))
+    )
     worker.start()
     worker.join(timeout=60)
     assert finished, "a FIFO blocked the run"
@@ -224,7 +228,9 @@ def test_two_refreshes_of_one_folder_at_once_never_fail_each_other(tmp_path: Pat
     for seed in range(4):
         write_form(make_facility(seed), folder / f"kita[{seed}].xlsx", "v2025-84")
     command = [sys.executable, "-m", "kitameldung.cli", "refresh", str(folder), "--quiet", "--ohne-cache"]
-    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
     for run, (out, err) in zip(runs, outputs):
         assert run.returncode in (0, 1), out + err
@@ -257,7 +263,9 @@ def test_a_crashing_worker_costs_only_its_own_file(tmp_path: Path, monkeypatch: 
 def test_a_mixed_folder_is_processed_to_the_end(good: Path, tmp_path: Path) -> None:
     folder = tmp_path / "gemischt"
     folder.mkdir()
-    good_files = [write_form(make_facility(seed), folder / f"kita-{seed}.xlsx", "v2025-84") for seed in (31, 32)]
+    good_files = [
+        write_form(make_facility(seed), folder / f"kita-{seed}.xlsx", "v2025-84") for seed in (31, 32)
+    ]
     hostile.zip_bomb(good, folder / "bombe.xlsx")
     hostile.duplicate_member(good, folder / "doppelt.xlsx")
     hostile.encrypted_flag(good, folder / "flag.xlsx")

@@ -57,7 +57,9 @@ def test_planted_mistakes_in_unseen_workbooks(tmp_path: Path, seed: int) -> None
     result = check_file(path)
     rows = [p.row for p in result.meldung.persons]
     expected = {
-        (rule_id, rows[index]) for index, rule_id in planted.items() if rule(rule_id).severity is Severity.FEHLER
+        (rule_id, rows[index])
+        for index, rule_id in planted.items()
+        if rule(rule_id).severity is Severity.FEHLER
     }
     found = {
         (f.rule, int("".join(ch for ch in f.cell if ch.isdigit())))

@@ -9,6 +9,7 @@ from pathlib import Path
 from kitameldung.batch.files import expand
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import counted
+from kitameldung.pipeline import Result
 
 
 def files_of(args: argparse.Namespace) -> list[Path]:
@@ -19,7 +20,7 @@ def files_of(args: argparse.Namespace) -> list[Path]:
     return files
 
 
-def print_totals(results: list) -> None:
+def print_totals(results: list[Result]) -> None:
     unreadable = sum(1 for r in results if not r.ok)
     fehler = sum(r.count(Severity.FEHLER) for r in results)
     files_with_errors = sum(1 for r in results if r.ok and r.count(Severity.FEHLER))

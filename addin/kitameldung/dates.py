@@ -29,8 +29,8 @@ def shift_days(day: D, days: int) -> D:
         return day + timedelta(days=days)
     except OverflowError:
         if isinstance(day, datetime):
-            return datetime.max if days > 0 else datetime.min  # type: ignore[return-value]
-        return date.max if days > 0 else date.min  # type: ignore[return-value]
+            return datetime.max if days > 0 else datetime.min
+        return date.max if days > 0 else date.min
 
 
 def add_years(day: date, years: int) -> date:

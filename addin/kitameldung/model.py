@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -30,7 +30,7 @@ class Value(Generic[T]):
         return self.value is None and not self.invalid
 
 
-MISSING: Value = Value()
+MISSING: Value[Any] = Value()
 
 
 class Gruppe(Enum):
@@ -146,7 +146,7 @@ class Meldung:
     sheet: str
     profile: str
     variant: str
-    header: dict[str, Value] = field(default_factory=dict)
+    header: dict[str, Value[Any]] = field(default_factory=dict)
     places: dict[str, Places] | None = None  # None: no places block found
     persons: tuple[Person, ...] | None = None  # None: no staff table found
     layout: Layout = field(default_factory=Layout)

@@ -69,7 +69,14 @@ def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
         else None
     )
     findings = run_checks(meldung, staffing, settings.rules, settings.params, settings.qualifications)
-    return Result(path, settings, meldung, staffing, tuple(findings), tuple(not_checkable(meldung, stichtag, settings.rules)))
+    return Result(
+        path,
+        settings,
+        meldung,
+        staffing,
+        tuple(findings),
+        tuple(not_checkable(meldung, stichtag, settings.rules)),
+    )
 
 
 def overall_exit(results: list[Result]) -> int:

@@ -56,9 +56,13 @@ def main() -> None:
             "Meldung mit 84 Personen": form,
             f"Zip-Bombe ({args.bomb_mb} MB entpackt)": _inflating(form, base / "bombe.xlsx", args.bomb_mb),
         }
-        print(f"Maschine: {platform.processor() or platform.machine()}, {platform.system()}, Python {platform.python_version()}")
+        print(
+            f"Maschine: {platform.processor() or platform.machine()}, {platform.system()}, Python {platform.python_version()}"
+        )
         for title, path in cases.items():
-            run = subprocess.run([sys.executable, "-c", _CASE, str(path)], capture_output=True, text=True, timeout=600)
+            run = subprocess.run(
+                [sys.executable, "-c", _CASE, str(path)], capture_output=True, text=True, timeout=600
+            )
             figures = json.loads(run.stdout.strip().splitlines()[-1])
             size = path.stat().st_size / 2**20
             print(

@@ -4,6 +4,7 @@ values, unknown Zuordnung, places, Stichtag outside the rule table."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from kitameldung.checks.findings import Finding, rule
 from kitameldung.checks.formatting import datum, number, raw
@@ -119,7 +120,7 @@ def person_input_findings(meldung: Meldung, person: Person) -> Iterator[Finding]
     sheet = meldung.sheet
     where = f" bei {person.name.value} (Zeile {person.row})"
     for key, title in PERSON_REQUIRED.items():
-        value: Value = getattr(person, key)
+        value: Value[Any] = getattr(person, key)
         if meldung.has_column(key) and value.raw is None:
             yield rule("pflichtfeld").finding(sheet, value.cell, feld=title, wo=where)
     if person.zuordnung.invalid:

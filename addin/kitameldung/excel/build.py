@@ -167,7 +167,8 @@ def _ribbon_relationship(data: bytes) -> bytes:
     for rel in root:
         if rel.get("Type") == RIBBON_REL_2009 and rel.get("Target", "").endswith("customUI.xml"):
             rel.set("Type", RIBBON_REL_2006)
-    return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+    written: bytes = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return written
 
 
 # ---------------------------------------------------------------------- install and status

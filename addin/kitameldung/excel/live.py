@@ -214,7 +214,7 @@ def cell_runs(cells: list[str]) -> list[tuple[str, str]]:
     for letters, rows in sorted(by_col.items()):
         rows.sort()
         start = prev = rows[0]
-        for row in rows[1:] + [None]:  # type: ignore[list-item]
+        for row in [*rows[1:], None]:
             if row is not None and row == prev + 1:
                 prev = row
                 continue

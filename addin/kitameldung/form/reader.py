@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from kitameldung.form.profile import Matcher, Profile, builtin_profiles
 from kitameldung.form.values import (
@@ -327,7 +328,7 @@ def _find_places(scan: _Scan, profile: Profile) -> _Places | None:
 # ---------------------------------------------------------------- building the Meldung
 
 
-def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value:
+def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value[Any]:
     if pos is None:
         return Value()
     raw = sheet.value(*pos)
@@ -403,7 +404,7 @@ def _persons(sheet: Sheet, staff: _Staff | None) -> tuple[tuple[Person, ...] | N
     return tuple(persons), tuple(nameless), capacity
 
 
-def _full_name(name: Value, vorname: Value) -> Value:
+def _full_name(name: Value[Any], vorname: Value[Any]) -> Value[Any]:
     """One "Name, Vorname" text, whether the form has one column or two."""
     if vorname.raw is None:
         return name

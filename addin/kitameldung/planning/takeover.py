@@ -9,6 +9,7 @@ their row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from kitameldung.planning.table import BY_FIELD, Entry, Plan, Scalar, Slot, TypedFormula
@@ -72,8 +73,12 @@ def _moved_slot(slot: Slot, old_extra: dict[int, int]) -> Slot:
 
 
 def _merge_into(
-    entry: Entry, previous: Entry, old_extra: dict[int, int], extra_slot, result: Takeover
-) -> None:  # type: ignore[no-untyped-def]
+    entry: Entry,
+    previous: Entry,
+    old_extra: dict[int, int],
+    extra_slot: Callable[[str], int],
+    result: Takeover,
+) -> None:
     """`previous`'s entries into `entry` where it has none; side by side where both differ."""
     for name, value in previous.manual.items():
         formula = previous.formulas.get(name)
@@ -84,13 +89,13 @@ def _merge_into(
         _place(entry, slot, value, formula, result.plan.extra_headers[slot], extra_slot, result)
 
 
-def _place(  # type: ignore[no-untyped-def]
+def _place(
     entry: Entry,
     slot: Slot,
     value: Scalar,
     formula: TypedFormula | None,
     header: str,
-    extra_slot,
+    extra_slot: Callable[[str], int],
     result: Takeover,
 ) -> None:
     current = entry.manual.get(slot) if isinstance(slot, str) else entry.extra.get(slot)

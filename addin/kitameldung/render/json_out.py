@@ -97,7 +97,7 @@ def _iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _plain(value: Value | None) -> Any:
+def _plain(value: Value[Any] | None) -> Any:
     if value is None or value.value is None:
         return None
     inner = value.value

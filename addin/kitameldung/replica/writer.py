@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -199,7 +200,7 @@ class _Writer:
         self.columns = cols
         self.name_columns = name_columns
 
-    def cell(self, row: int, col: int, value: object = None):  # 1-based, before offsets
+    def cell(self, row: int, col: int, value: object = None) -> Any:  # 1-based, before offsets
         target = self.ws.cell(row=row + self.r0, column=col + self.c0)
         if value is not None:
             target.value = value
@@ -251,7 +252,7 @@ class _Writer:
             return self._date(value)
         return value
 
-    def _input(self, row: int, col: int, value: object):
+    def _input(self, row: int, col: int, value: object) -> Any:
         target = self.cell(row, col, value)
         if isinstance(value, str) and value.startswith("="):
             # What Excel stores when someone types '=…: text, marked with a quote prefix.

@@ -65,7 +65,5 @@ def load_catalogue(path: Path | None = None) -> QualificationCatalogue:
         gruppe = Gruppe(item["gruppe"])
         for pattern in item["muster"]:
             entries.append(_entry(item.get("paragraph"), gruppe, item.get("bereich"), pattern))
-    trainees = tuple(
-        re.compile(rf"\b{p}") for p in data.get("auszubildende", {}).get("muster", [])
-    )
+    trainees = tuple(re.compile(rf"\b{p}") for p in data.get("auszubildende", {}).get("muster", []))
     return QualificationCatalogue(tuple(entries), trainees)

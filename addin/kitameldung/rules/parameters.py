@@ -94,7 +94,9 @@ def parameters_from_mapping(values: dict[str, Any], origin: str) -> Parameters:
     for key, (low, high, hint) in RANGES.items():
         value = getattr(result, key)
         if value is not None and not low <= value <= high:
-            raise ConfigError(f"{origin}: {key} = {value:g} liegt nicht zwischen {low:g} und {high:g}. {hint}")
+            raise ConfigError(
+                f"{origin}: {key} = {value:g} liegt nicht zwischen {low:g} und {high:g}. {hint}"
+            )
     return result
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from kitameldung.resources import load_toml, package_data
 
@@ -99,7 +100,15 @@ class RuleBook:
         return self.keys[0].valid_from
 
 
-def _in_force(rows, stichtag):  # type: ignore[no-untyped-def]
+class _Dated(Protocol):
+    @property
+    def valid_from(self) -> date: ...
+
+
+R = TypeVar("R", bound=_Dated)
+
+
+def _in_force(rows: tuple[R, ...], stichtag: date) -> R | None:
     current = None
     for row in rows:
         if row.valid_from <= stichtag:

@@ -45,7 +45,9 @@ def lesarten(staffing: Staffing | None) -> str:
     ist, soll = verdict_text(staffing.verdict("ist")), verdict_text(staffing.verdict("soll_anrechnung"))
     applied = READINGS[staffing.fachkraftquote_basis]
     if staffing.readings_differ:
-        return f"ERGEBNIS HÄNGT AN DER LESART: Ist-Lesart {ist}, Soll-Anrechnung {soll} (angewandt: {applied})"
+        return (
+            f"ERGEBNIS HÄNGT AN DER LESART: Ist-Lesart {ist}, Soll-Anrechnung {soll} (angewandt: {applied})"
+        )
     return f"gleiches Ergebnis in beiden Lesarten ({ist}; angewandt: {applied})"
 
 
@@ -58,7 +60,11 @@ def assumptions(params: Parameters, staffing: Staffing | None) -> list[tuple[str
             shown = f"{percent(margin)} (laut Regelstand)" if margin is not None else "laut Regelstand"
         elif name == "fachkraftquote_min" and value is None:
             minimum = staffing.fachkraftquote_min if staffing else None
-            shown = f"{percent(minimum)} (laut Regelstand)" if minimum is not None else "keine Mindestquote an diesem Stichtag"
+            shown = (
+                f"{percent(minimum)} (laut Regelstand)"
+                if minimum is not None
+                else "keine Mindestquote an diesem Stichtag"
+            )
         elif isinstance(value, bool):
             shown = "ja" if value else "nein"
         elif isinstance(value, float):

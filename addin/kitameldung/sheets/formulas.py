@@ -53,4 +53,5 @@ def move_formula(text: str, origin: str, target: str) -> str:
         return text
     from openpyxl.formula.translate import Translator
 
-    return Translator("=" + text, origin=origin).translate_formula(target)[1:]
+    moved: str = Translator("=" + text, origin=origin).translate_formula(target)
+    return moved[1:]

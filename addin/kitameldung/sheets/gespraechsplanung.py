@@ -241,7 +241,11 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
         ("Gespräche überfällig", f'COUNTIF({span("ampel")},"{UEBERFAELLIG}")', summary.ueberfaellig),
         ("fällig in 30 Tagen", f'COUNTIF({span("ampel")},"{BALD}")', summary.bald),
         ("geplant", f'COUNTIF({span("ampel")},"{GEPLANT}")', summary.geplant),
-        ("noch kein Gespräch erfasst", f'COUNTIF({span("ampel")},"{KEIN_GESPRAECH}")', summary.ohne_gespraech),
+        (
+            "noch kein Gespräch erfasst",
+            f'COUNTIF({span("ampel")},"{KEIN_GESPRAECH}")',
+            summary.ohne_gespraech,
+        ),
         (
             "geführt in diesem Jahr",
             f'COUNTIFS({span("letztes")},">="&DATE(YEAR(TODAY()),1,1),{span("letztes")},"<"&(TODAY()+1))',

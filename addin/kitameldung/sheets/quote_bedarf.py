@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from typing import Any
 
 from kitameldung.checks.formatting import (
     ERFUELLT,
@@ -50,7 +51,7 @@ class _Tables:
     numbers: dict[str, float]
 
 
-def _texts(values: list[Value]) -> dict[str, object]:
+def _texts(values: list[Value[Any]]) -> dict[str, object]:
     """Cells holding text the reader understood, keyed by that exact text."""
     return {v.raw: v.value for v in values if isinstance(v.raw, str) and v.value is not None}
 
@@ -125,7 +126,7 @@ class _Builder:
         return f"{self.form}{address}" if address else None
 
     def in_force_mark(self, r: int, col: int, last: bool, applied: bool) -> None:
-        """"◄" beside the row of a dated table (dates in column A) in force on the Stichtag."""
+        """ "◄" beside the row of a dated table (dates in column A) in force on the Stichtag."""
         st = self.stichtag_ref
         until = "" if last else f",{st}<A{r + 1}"
         formula = f'IF(AND(ISNUMBER({st}),{st}>=A{r}{until}),"◄","")'

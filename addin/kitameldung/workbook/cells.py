@@ -150,7 +150,9 @@ def sheet_cells(data: bytes, max_row: int | None = None) -> SheetCells:
     return found
 
 
-def _formula(cell: RawCell, body: str, attrs: dict[str, str], masters: dict[str, tuple[str, int, int]]) -> str:
+def _formula(
+    cell: RawCell, body: str, attrs: dict[str, str], masters: dict[str, tuple[str, int, int]]
+) -> str:
     if attribute(attrs, "t") != "shared":
         return body
     index = attrs.get("si", "")

@@ -52,4 +52,3 @@ def drop_empty_names(book: str) -> str:
     if book[names.body_start : names.body_end].strip():
         return book
     return splice(book, names.start, names.end, "")
-

@@ -466,6 +466,7 @@ def _calc_chain_sheets(data: bytes) -> set[int]:
     parse(data, start)
     return ids
 
+
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A member's bytes, never more than the limit whatever its header claims."""
     with archive.open(info) as member:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from kitameldung.dates import EPOCH
 from kitameldung.form import FormError
@@ -47,7 +48,7 @@ class Outcome:
     status: str
     message: str
     result: Result | None = None
-    planning: dict | None = None  # planning.overview.planning_data, for the provider overview
+    planning: dict[str, Any] | None = None  # planning.overview.planning_data, for the provider overview
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,7 @@ def takeover_message(name: str, takeover: Takeover, plan: Plan) -> str:
     )
 
 
-def _overview(planning: Planning, checked_at: datetime, result: Result) -> dict:
+def _overview(planning: Planning, checked_at: datetime, result: Result) -> dict[str, Any]:
     return planning_data(planning.plan, planning.projection, checked_at.date(), result.settings.params)
 
 

@@ -40,7 +40,9 @@ def _cell_xml(address: str, cell: Cell, style: int) -> str:
         v = f"<v>{cached}</v>" if cached is not None else ""
         return f'<c r="{address}"{s}{t}><f>{text(value.text)}</f>{v}</c>'
     if isinstance(value, str):
-        return f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{cell_text(value)}</t></is></c>'
+        return (
+            f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{cell_text(value)}</t></is></c>'
+        )
     kind, shown = _typed(value)
     t = f' t="{kind}"' if kind else ""
     return f'<c r="{address}"{s}{t}><v>{shown}</v></c>' if shown is not None else f'<c r="{address}"{s}/>'

@@ -177,7 +177,8 @@ def _blocks(p: str, bases: dict[str, int], format_ids: list[int]) -> dict[str, l
             xfs.append(f"{head}/>")
     return {
         "numFmts": [
-            f'<{p}numFmt numFmtId="{number}" formatCode="{attr(code)}"/>' for code, number in zip(codes, format_ids)
+            f'<{p}numFmt numFmtId="{number}" formatCode="{attr(code)}"/>'
+            for code, number in zip(codes, format_ids)
         ],
         "fonts": [_font_xml(font, p) for font in fonts],
         "fills": [_fill_xml(fill, p) for fill in fills],
