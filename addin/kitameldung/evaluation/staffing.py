@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 
 from kitameldung.evaluation.kitapersv import in_training
 from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Person
@@ -88,7 +89,13 @@ class Staffing:
 
 def exact_float(value: float | int) -> Fraction:
     """The decimal a person typed: 7.8 becomes 39/5, not 7.79999…"""
-    return Fraction(repr(float(value))) if isinstance(value, float) else Fraction(value)
+    return _exact(float(value)) if isinstance(value, float) else Fraction(value)
+
+
+@lru_cache(maxsize=65536)
+def _exact(value: float) -> Fraction:
+    """Cached: hours and places repeat across persons, months and files."""
+    return Fraction(repr(value))
 
 
 def factors(group: str, key: KeyRow | None, rules: RuleBook) -> tuple[Fraction, Fraction] | None:

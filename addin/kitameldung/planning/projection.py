@@ -22,6 +22,7 @@ from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.catalogue import QualificationCatalogue
 
 MONTHS = 12
+Figures = tuple[Fraction | None, Fraction | None, bool | None, bool | None]
 
 
 @dataclass(frozen=True)
@@ -50,20 +51,29 @@ def project(
     persons = meldung.persons or ()
     result: list[Point] = []
     previous: date | None = None
+    computed: dict[tuple[object, ...], Figures] = {}
     for day in points(start):
         counted = tuple(p for p in persons if not _deadline_passed(p, day, rules, params))
-        staffing = evaluate(replace(meldung, persons=counted), day, rules, params, catalogue)
-        changes = _changes(persons, previous, day, rules, params) if previous else ()
-        result.append(
-            Point(
-                day,
+        # Months in which nobody starts or stops and no rule changes give the same figures:
+        # computed once (the exact evaluation is the costly part of a refresh).
+        signature = (
+            tuple(p.row for p in counted if p.counts_on(day)),
+            rules.key_for(day),
+            rules.margin_for(day),
+            rules.quota_for(day),
+            rules.kitapersv_applies(day),
+        )
+        if signature not in computed:
+            staffing = evaluate(replace(meldung, persons=counted), day, rules, params, catalogue)
+            computed[signature] = (
                 staffing.fachkraftquote,
                 staffing.deckungsgrad,
                 staffing.quota_ok(),
                 staffing.coverage_ok(),
-                changes,
             )
-        )
+        quota, coverage, quota_ok, coverage_ok = computed[signature]
+        changes = _changes(persons, previous, day, rules, params) if previous else ()
+        result.append(Point(day, quota, coverage, quota_ok, coverage_ok, changes))
         previous = day
     return result
 

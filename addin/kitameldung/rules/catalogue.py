@@ -37,8 +37,7 @@ class QualificationCatalogue:
     trainees: tuple[re.Pattern[str], ...] = ()  # people in training, by Funktion or Qualifikation
 
     def in_training(self, *texts: str | None) -> bool:
-        keys = [normalize(t) for t in texts if t]
-        return any(p.search(k) for p in self.trainees for k in keys)
+        return _in_training(self.trainees, texts)
 
     def classify(self, text: str | None) -> tuple[Match, ...]:
         """Every catalogue entry the qualification text matches (usually one or none)."""
@@ -51,6 +50,13 @@ class QualificationCatalogue:
         extra = [_entry(None, Gruppe.FACHKRAFT, None, p) for p in fachkraft]
         extra += [_entry(12, Gruppe.ERGAENZUNG, None, p) for p in ergaenzung]
         return QualificationCatalogue(self.entries + tuple(extra), self.trainees)
+
+
+@lru_cache(maxsize=65536)
+def _in_training(patterns: tuple[re.Pattern[str], ...], texts: tuple[str | None, ...]) -> bool:
+    """Cached: the same Funktion and Qualifikation texts recur in every month of the outlook."""
+    keys = [normalize(t) for t in texts if t]
+    return any(p.search(k) for p in patterns for k in keys)
 
 
 def _entry(paragraph: int | None, gruppe: Gruppe, area: str | None, pattern: str) -> Entry:

@@ -150,8 +150,14 @@ CUT_NOTE = " … [gekürzt: Excel fasst höchstens 32.767 Zeichen je Zelle]"
 _LITERAL_ESCAPE = re.compile(r"_(x[0-9A-Fa-f]{4}_)")
 
 
+_PLAIN = re.compile(r"[&<>\x00-\x1f\ufffe\uffff]")
+_PLAIN_CELL = re.compile(r"[&<>_\x00-\x1f\ufffe\uffff]")
+
+
 def text(value: str) -> str:
     """Escape for element content; drops characters XML cannot carry at all."""
+    if not _PLAIN.search(value):  # the common case, and the hot path of a refresh
+        return value
     return escape(_ILLEGAL.sub("", value))
 
 
@@ -164,6 +170,8 @@ def cell_text(value: str) -> str:
     """A cell's text as SpreadsheetML stores it: a literal "_xHHHH_" escaped as "_x005F_xHHHH_",
     control characters as "_xHHHH_" (so they survive XML), cut with a visible note beyond what
     a cell can hold; then XML-escaped."""
+    if len(value) <= CELL_LIMIT and not _PLAIN_CELL.search(value):
+        return value
     value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)
     value = _ILLEGAL.sub(lambda m: f"_x{ord(m.group(0)):04X}_", value)
     if len(value) > CELL_LIMIT:
