@@ -18,6 +18,17 @@ import pytest
 
 from kitameldung.replica import Facility, Variation, make_facility, write_form
 
+# Randomized tests run their full number of cases in CI (CI=true) or with KITAMELDUNG_TESTS=voll,
+# a fifth of them in an everyday local run; `pytest -m "not slow"` also leaves out the tests that
+# convert files with LibreOffice or build packages.
+FULL = os.environ.get("CI", "").lower() == "true" or os.environ.get("KITAMELDUNG_TESTS") == "voll"
+
+
+def cycles(full: int) -> int:
+    """How many randomized cases to run: `full` in CI, a fifth (at least 3) otherwise."""
+    return full if FULL else max(3, full // 5)
+
+
 LO_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
@@ -104,3 +115,10 @@ def form(tmp_path: Path) -> FormFactory:
         return write_form(facility, path, variant, variation)
 
     return make
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that needs LibreOffice is slow."""
+    for item in items:
+        if "libreoffice" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)

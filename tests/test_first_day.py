@@ -24,6 +24,8 @@ from kitameldung.rules.catalogue import load_catalogue
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.refresh import FAILED, refresh_file
 
+from conftest import cycles
+
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 ENGLISH = re.compile(
     r"\b(usage|error|invalid|required|arguments?|No such file|Permission denied|Traceback|not found|"
@@ -147,7 +149,7 @@ def test_our_sheets_print_landscape_fit_to_width_with_repeated_headers(tmp_path:
                 assert widths.get(column, 8.43) >= len("Deckungsgrad")
 
 
-@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("seed", range(cycles(20)))
 def test_every_change_in_the_outlook_has_its_reason(seed: int, tmp_path: Path) -> None:
     rng = random.Random(seed)
     stichtag = date(2022, 1, 1) + (date(2026, 10, 1) - date(2022, 1, 1)) * rng.random()

@@ -23,6 +23,8 @@ from kitameldung.replica import make_facility, write_form
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.workbook.refresh import FAILED, refresh_file
 
+from conftest import cycles
+
 PLAN = SHEET_NAMES["gespraechsplanung"]
 KEY = "Kennung (nicht ändern)"
 IN_FORM = "In der Meldung"
@@ -39,7 +41,7 @@ TYPED = {
     "Bemerkungen": lambda rng: f"Notiz {rng.randint(1, 10**6)}; mit Komma, und =Gleichheitszeichen",
     "Notiz Träger": lambda rng: f"eigene Spalte {rng.randint(1, 10**6)}",  # a column people added
 }
-CYCLES = 100
+CYCLES = cycles(100)
 
 
 Row = dict[str, Any]  # form column letter -> value

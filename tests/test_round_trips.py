@@ -33,6 +33,8 @@ from kitameldung.workbook.behoerde import export_behoerde
 from kitameldung.workbook.ours import own_file_kind, sheet_name_key
 from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
+pytestmark = pytest.mark.slow
+
 VARIANTS = ("v2025-84", "v2023-68", "v2023-37")
 PLAN = SHEET_NAMES["gespraechsplanung"]
 

@@ -25,6 +25,8 @@ from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.quote_bedarf import RESULTS_END
 from kitameldung.workbook.refresh import FAILED, refresh_file
 
+pytestmark = pytest.mark.slow
+
 QUOTE, REPORT = SHEET_NAMES["quote"], SHEET_NAMES["pruefbericht"]
 
 

@@ -22,6 +22,8 @@ from kitameldung.planning.takeover import PREVIOUS_YEAR, take_over
 from kitameldung.replica import make_facility, write_form
 from kitameldung.workbook.refresh import FAILED, refresh_file
 
+from conftest import cycles
+
 MANUAL_FIELDS = [c.field for c in BY_FIELD.values() if c.kind == MANUAL]
 
 
@@ -42,7 +44,7 @@ def _values(plan: Plan, key: str) -> dict[str, object]:
     return shown
 
 
-@pytest.mark.parametrize("seed", range(100))
+@pytest.mark.parametrize("seed", range(cycles(100)))
 def test_no_entry_is_lost_on_either_side(seed: int) -> None:
     rng = random.Random(seed)
     people = [f"P-{i:03d}" for i in range(rng.randint(3, 12))]
