@@ -55,6 +55,53 @@ def _openpyxl_refresh(path: str) -> float:
     return _peak_rss_mb()
 
 
+def _stages(paths: list[Path]) -> dict[str, float]:
+    """Milliseconds per file and stage, in this process (one core): where a refresh spends its
+    time, and the floor — reading the package and writing it with the same new parts, nothing else."""
+    from datetime import datetime
+
+    from kitameldung.pipeline import check_file
+    from kitameldung.planning import Plan
+    from kitameldung.workbook.package import Package
+    from kitameldung.workbook.refresh import build_sheets, plan_for, put_sheets
+
+    settings, now = Settings(), datetime(2026, 11, 1, 9)
+    totals = dict.fromkeys(
+        (
+            "lesen und prüfen",
+            "Planung und Vorschau",
+            "Blätter aufbauen",
+            "XML und Paket",
+            "Schreiben (zip)",
+            "Untergrenze: nur lesen und schreiben",
+        ),
+        0.0,
+    )
+    for path in paths:
+        t0 = time.perf_counter()
+        result = check_file(path, settings)
+        t1 = time.perf_counter()
+        planning = plan_for(result, Plan(), now)
+        t2 = time.perf_counter()
+        sheets = build_sheets(result, now, planning)
+        t3 = time.perf_counter()
+        package = Package.read(path)
+        put_sheets(package, sheets)
+        t4 = time.perf_counter()
+        package.write(path.with_name("stufe.xlsx"))
+        t5 = time.perf_counter()
+        parts = package.parts()
+        floor = Package.read(path)
+        for name, data in parts.items():
+            if floor.get(name) != data:
+                floor.put(name, data)
+        floor.write(path.with_name("untergrenze.xlsx"))
+        t6 = time.perf_counter()
+        for key, spent in zip(totals, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+            totals[key] += spent * 1000 / len(paths)
+    return totals
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--files", type=int, default=1000)
@@ -108,6 +155,10 @@ def main() -> None:
             peaks = list(pool.map(_openpyxl_refresh, names))
         t4 = time.perf_counter()
         openpyxl_rate = sample / (t4 - t3)
+        fresh = root / "stufen"
+        fresh.mkdir()
+        stage_files = [Path(shutil.copy(originals[i % distinct], fresh / f"k{i}.xlsx")) for i in range(20)]
+        stages = _stages(stage_files)
 
     print(
         f"Rechner: {platform.processor() or platform.machine()}, {os.cpu_count()} Kerne, Python {platform.python_version()}"
@@ -122,6 +173,9 @@ def main() -> None:
     print(f"Verhältnis:                         {ours_rate / openpyxl_rate:.1f}x schneller als openpyxl")
     print(f"Spitzenspeicher je Prozess:         {peak:.0f} MB (openpyxl-Pipeline: {max(peaks):.0f} MB)")
     print(f"Hochgerechnet auf 1000 Dateien:     {1000 / ours_rate:.1f} s")
+    print("Zeit je Datei und Schritt (ein Kern, ms):")
+    for stage, spent in stages.items():
+        print(f"  {stage:<40} {spent:6.1f}")
 
 
 if __name__ == "__main__":
