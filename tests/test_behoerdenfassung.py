@@ -10,10 +10,10 @@ from pathlib import Path
 import openpyxl
 
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, WRITTEN, refresh_file
+from kitameldung.refresh.behoerde import export_behoerde
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
-from kitameldung.workbook.behoerde import export_behoerde
-from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 from fidelity import write_fidelity_fixture
 

@@ -35,12 +35,12 @@ from kitameldung.excel.build import (
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
 from kitameldung.pipeline import Settings, check_file
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import Variation, make_facility, write_form
 from kitameldung.replica.mistakes import bad_date, plant_person
 from kitameldung.rules import load_rulebook
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets import gespraechsplanung as gp
-from kitameldung.workbook.refresh import FAILED, refresh_file
 from kitameldung.workbook.sheetxml import serial
 
 UI = "{http://schemas.microsoft.com/office/2006/01/customui}"

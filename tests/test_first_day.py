@@ -18,11 +18,11 @@ import pytest
 from kitameldung.cli import main
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.planning.projection import project
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import load_rulebook
 from kitameldung.rules.catalogue import load_catalogue
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 from conftest import cycles
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import make_facility, write_form
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 GOLDEN = Path(__file__).parent / "golden"
 PARTS = {

@@ -25,11 +25,11 @@ from kitameldung.batch.runner import refresh_many
 from kitameldung.form.workbook import FormError, check_package
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.planning.ics import calendar, escape
+from kitameldung.refresh import FAILED, WRITTEN, refresh_file
 from kitameldung.render.json_out import result_json
 from kitameldung.replica import make_facility, write_form
 from kitameldung.workbook.atomic import TEMP_SUFFIX
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 
 @pytest.fixture

@@ -19,12 +19,12 @@ from lawcases import with_coverage, with_trainee
 from kitameldung.batch.overview import write_overview
 from kitameldung.batch.runner import refresh_many
 from kitameldung.pipeline import Settings, check_file
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.render.json_out import result_json
 from kitameldung.render.text import summary
 from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 from conftest import cycles
 

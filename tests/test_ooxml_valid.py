@@ -20,10 +20,11 @@ from test_round_trips import VARIANTS
 from kitameldung.batch.overview import write_overview
 from kitameldung.batch.runner import refresh_many
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, WRITTEN, refresh_file
+from kitameldung.refresh.behoerde import export_behoerde
 from kitameldung.replica import Variation, make_facility, write_form
-from kitameldung.workbook.behoerde import export_behoerde
+from kitameldung.workbook.ourbook import put_sheets
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, WRITTEN, put_sheets, refresh_file
 from kitameldung.workbook.xmltext import CELL_LIMIT
 
 from fidelity import write_fidelity_fixture

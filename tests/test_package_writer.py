@@ -17,11 +17,12 @@ import openpyxl
 import pytest
 
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, UNCHANGED, WRITTEN, refresh_file
 from kitameldung.replica import Variation, make_facility
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
+from kitameldung.workbook.ourbook import previous_check_time
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN, previous_check_time, refresh_file
 from kitameldung.workbook.styles import ensure_styles, remove_styles
 
 from fidelity import FEATURES, write_fidelity_fixture
@@ -145,7 +146,7 @@ KILLER = textwrap.dedent(
     from datetime import datetime
     from pathlib import Path
     from kitameldung.pipeline import Settings
-    from kitameldung.workbook.refresh import refresh_file
+    from kitameldung.refresh import refresh_file
 
     write = zipfile.ZipFile.writestr
     done = 0

@@ -19,9 +19,9 @@ import openpyxl
 from kitameldung.form import read_meldung
 from kitameldung.form.workbook import read_sheet
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import make_facility, write_form
 from kitameldung.sheets import SHEET_NAMES
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 from conftest import cycles
 

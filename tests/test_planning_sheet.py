@@ -23,12 +23,12 @@ from kitameldung.planning.projection import project
 from kitameldung.planning.reader import plan_from_rows
 from kitameldung.planning.table import COLUMNS
 from kitameldung.planning.termine import ampel, invitation_deadline, next_due, summarize
+from kitameldung.refresh import FAILED, WRITTEN, refresh_file
+from kitameldung.refresh.behoerde import export_behoerde
 from kitameldung.replica import make_facility, write_form
 from kitameldung.rules import Parameters, load_rulebook
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.gespraechsplanung import HEADER_ROW, letter
-from kitameldung.workbook.behoerde import export_behoerde
-from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 PLAN = SHEET_NAMES["gespraechsplanung"]
 TODAY = date.today()

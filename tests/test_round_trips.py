@@ -27,11 +27,11 @@ from roundtrip import (
 
 from kitameldung.batch.runner import SKIPPED, refresh_many
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, WRITTEN, refresh_file
+from kitameldung.refresh.behoerde import export_behoerde
 from kitameldung.replica import make_facility, write_form
 from kitameldung.sheets import SHEET_NAMES
-from kitameldung.workbook.behoerde import export_behoerde
 from kitameldung.workbook.ours import own_file_kind, sheet_name_key
-from kitameldung.workbook.refresh import FAILED, WRITTEN, refresh_file
 
 pytestmark = pytest.mark.slow
 

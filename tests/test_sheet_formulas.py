@@ -17,13 +17,13 @@ from lawcases import with_coverage, with_trainee
 
 from kitameldung.model import STAFF_FIELDS
 from kitameldung.pipeline import Result, Settings, check_file
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import VARIANTS, Variation, make_facility, write_form
 from kitameldung.replica.facility import Facility
 from kitameldung.replica.mistakes import STRUCTURAL
 from kitameldung.rules import Parameters
 from kitameldung.sheets import SHEET_NAMES
 from kitameldung.sheets.quote_bedarf import RESULTS_END
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 pytestmark = pytest.mark.slow
 

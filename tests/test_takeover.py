@@ -19,8 +19,8 @@ from kitameldung.excel.live import LiveBook
 from kitameldung.pipeline import Settings
 from kitameldung.planning.table import BY_FIELD, MANUAL, Entry, Plan
 from kitameldung.planning.takeover import PREVIOUS_YEAR, take_over
+from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import make_facility, write_form
-from kitameldung.workbook.refresh import FAILED, refresh_file
 
 from conftest import cycles
 

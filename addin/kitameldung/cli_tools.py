@@ -15,8 +15,8 @@ from kitameldung.sheets import SHEET_NAMES
 
 
 def export(args: argparse.Namespace, settings: Settings) -> int:
-    from kitameldung.workbook.behoerde import export_behoerde
-    from kitameldung.workbook.refresh import FAILED
+    from kitameldung.refresh import FAILED
+    from kitameldung.refresh.behoerde import export_behoerde
 
     outcome = export_behoerde(args.datei, args.behoerde)
     if outcome.status == FAILED:
@@ -76,9 +76,10 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.demo import DemoError, talks_on_record, write_demo
     from kitameldung.planning import Plan
     from kitameldung.planning.table import Entry
+    from kitameldung.refresh import WRITTEN, refresh_file
     from kitameldung.render.text import summary
+    from kitameldung.workbook.ourbook import previous_plan
     from kitameldung.workbook.package import Package
-    from kitameldung.workbook.refresh import WRITTEN, previous_plan, refresh_file
 
     try:
         paths = write_demo(args.ordner)
@@ -130,8 +131,9 @@ def invoked_as() -> str:
 def planung(args: argparse.Namespace, settings: Settings) -> int:
     """`planung uebernehmen ALT NEU`: last year's Gesprächsplanung into the new Meldung."""
     from kitameldung.form import FormError
+    from kitameldung.refresh import FAILED, refresh_file
+    from kitameldung.workbook.ourbook import previous_plan
     from kitameldung.workbook.package import Package
-    from kitameldung.workbook.refresh import FAILED, previous_plan, refresh_file
 
     if args.alt.resolve() == args.neu.resolve():
         print("kitameldung: ALT und NEU sind dieselbe Datei.", file=sys.stderr)

@@ -23,7 +23,7 @@ _CASE = """
 import json, resource, sys, time
 from pathlib import Path
 from kitameldung.pipeline import Settings, check_file
-from kitameldung.workbook.refresh import refresh_file
+from kitameldung.refresh import refresh_file
 path = Path(sys.argv[1])
 start = time.perf_counter()
 result = check_file(path, Settings())

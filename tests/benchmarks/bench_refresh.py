@@ -24,10 +24,10 @@ from pathlib import Path
 
 from kitameldung.batch.runner import refresh_many
 from kitameldung.pipeline import Settings, check_file
+from kitameldung.refresh import build_sheets
 from kitameldung.replica import make_facility, write_form
 from kitameldung.sheets.spec import Formula
 from kitameldung.workbook.fingerprint import ResultCache
-from kitameldung.workbook.refresh import build_sheets
 
 
 def _generate(args: tuple[int, str]) -> str:
@@ -62,8 +62,9 @@ def _stages(paths: list[Path]) -> dict[str, float]:
 
     from kitameldung.pipeline import check_file
     from kitameldung.planning import Plan
+    from kitameldung.refresh import build_sheets, plan_for
+    from kitameldung.workbook.ourbook import put_sheets
     from kitameldung.workbook.package import Package
-    from kitameldung.workbook.refresh import build_sheets, plan_for, put_sheets
 
     settings, now = Settings(), datetime(2026, 11, 1, 9)
     totals = dict.fromkeys(

@@ -16,9 +16,9 @@ from kitameldung.batch.runner import LOCKED, SKIPPED, BatchItem
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import counted
 from kitameldung.pipeline import EXIT_FEHLER, EXIT_OK, EXIT_UNREADABLE, Settings, check_file
+from kitameldung.refresh import FAILED, UNCHANGED, WRITTEN
 from kitameldung.render.json_out import result_json
 from kitameldung.workbook.fingerprint import ResultCache, settings_key
-from kitameldung.workbook.refresh import FAILED, UNCHANGED, WRITTEN
 
 FROM_FOLDER = "aus dem Ordner"  # status of files shown in the overview but not part of the run
 

@@ -25,12 +25,12 @@ from kitameldung.batch.runner import BatchItem
 from kitameldung.checks.formatting import ERFUELLT, NICHT_BERECHENBAR, NICHT_ERFUELLT
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
+from kitameldung.refresh import FAILED
 from kitameldung.rules import load_rulebook
 from kitameldung.sheets.common import pruefstand
 from kitameldung.sheets.quote_bedarf import DIFFERENT, SAME
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.ours import save_own_file
-from kitameldung.workbook.refresh import FAILED
 from kitameldung.workbook.xmltext import plain_text
 
 COLUMNS = [

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.pipeline import Settings
+from kitameldung.refresh import FAILED, UNCHANGED, refresh_file
 from kitameldung.render.json_out import result_json
 from kitameldung.workbook.atomic import lock_file
 from kitameldung.workbook.fingerprint import ResultCache, settings_key
 from kitameldung.workbook.ours import own_file_kind, own_file_note
-from kitameldung.workbook.refresh import FAILED, UNCHANGED, refresh_file
 
 SKIPPED = "übersprungen"  # our own outputs (Behördenfassung, overview): no facility reports
 LOCKED = "gesperrt"  # open in Excel or LibreOffice right now

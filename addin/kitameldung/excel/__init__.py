@@ -18,8 +18,8 @@ from kitameldung.excel.actions import BOOK_ACTIONS, ActionError, uebernehmen
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
 from kitameldung.pipeline import Settings
-from kitameldung.workbook.behoerde import export_behoerde
-from kitameldung.workbook.refresh import FAILED
+from kitameldung.refresh import FAILED
+from kitameldung.refresh.behoerde import export_behoerde
 
 TITLE = "Kita-Meldung"
 

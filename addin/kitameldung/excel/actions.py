@@ -21,12 +21,13 @@ from kitameldung.pipeline import Result, Settings, check_meldung
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.planning.takeover import take_over
+from kitameldung.refresh import build_sheets, plan_for, takeover_message
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung
 from kitameldung.sheets.common import assumptions, regelstand
 from kitameldung.sheets.spec import MARKER_ROWS, marker_key
+from kitameldung.workbook.ourbook import previous_plan
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.port import WorkbookPort
-from kitameldung.workbook.refresh import build_sheets, plan_for, previous_plan, takeover_message
 from kitameldung.workbook.styles import DXFS
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again

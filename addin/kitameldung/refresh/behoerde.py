@@ -14,12 +14,12 @@ import re
 from pathlib import Path
 
 from kitameldung.form import FormError
+from kitameldung.refresh import FAILED, WRITTEN, Outcome
 from kitameldung.sheets.spec import MARKER_PREFIX
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.grid import read_grid
 from kitameldung.workbook.ours import OWN_FILE_MARK, our_sheets
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.refresh import FAILED, WRITTEN, Outcome
 from kitameldung.workbook.registry import refers_to_sheet
 from kitameldung.workbook.styles import remove_styles
 from kitameldung.workbook.xmlparse import XmlRefused, text_nodes

@@ -1,0 +1,101 @@
+"""`refresh` of one facility workbook, in explicit steps: plan (check the form, read what our
+sheets hold) → render (our sheets into a copy of the package) → diff (nothing changed: leave the
+file alone, date included) → write (atomically). `behoerde` takes our sheets out again.
+
+Both go through `Package`, so the authority's parts are copied byte for byte, and through
+`write_atomic`, so the user's file is replaced in one step or not at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from kitameldung.form import FormError
+from kitameldung.pipeline import Result, Settings, check_file
+from kitameldung.planning import Plan
+from kitameldung.planning.overview import planning_data
+from kitameldung.planning.takeover import Takeover, take_over
+from kitameldung.refresh.steps import Planning, build_sheets, plan_for
+from kitameldung.workbook.atomic import WriteError, refuse_if_open
+from kitameldung.workbook.ourbook import PackageBook, previous_check_time, previous_plan
+from kitameldung.workbook.package import Package
+from kitameldung.workbook.xmlparse import XmlRefused
+
+WRITTEN, UNCHANGED, FAILED = "aktualisiert", "unverändert", "fehler"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    status: str
+    message: str
+    result: Result | None = None
+    planning: dict[str, Any] | None = None  # planning.overview.planning_data, for the provider overview
+
+
+def refresh_file(
+    path: Path, settings: Settings, now: datetime | None = None, carry: Plan | None = None
+) -> Outcome:
+    """Check the form and write or update our sheets; an unchanged workbook is not rewritten.
+    `carry`: last year's Gesprächsplanung to take over (see planning.takeover)."""
+    takeover = None
+    try:
+        refuse_if_open(path)
+        result = check_file(path, settings)
+        if not result.ok:
+            return Outcome(path, FAILED, result.error or "", result)
+        original = Package.read(path)
+        previous = previous_plan(path, original)
+        if carry is not None:
+            takeover = take_over(carry, previous)
+            previous = takeover.plan
+        stamp = previous_check_time(original) if carry is None else None
+        if stamp is not None:
+            planning = plan_for(result, previous, stamp)
+            trial = original.copy()
+            PackageBook(path, trial).write_sheets(build_sheets(result, stamp, planning))
+            if trial.parts() == original.parts():
+                message = f"{path.name}: unverändert (Prüfung vom {stamp:%d.%m.%Y %H:%M})."
+                return Outcome(path, UNCHANGED, message, result, _overview(planning, stamp, result))
+        checked_at = now or datetime.now().replace(microsecond=0)
+        planning = plan_for(result, previous, checked_at)
+        sheets = build_sheets(result, checked_at, planning)
+        PackageBook(path, original).write_sheets(sheets)
+        original.write(path)
+    except (FormError, WriteError) as err:
+        return Outcome(path, FAILED, str(err))
+    except XmlRefused as err:
+        return Outcome(
+            path,
+            FAILED,
+            f"{path.name}: Ein Teil der Arbeitsmappe ist kein gültiges XML ({err}); die Datei wurde nicht "
+            "verändert. Bitte in Excel öffnen und als „Excel-Arbeitsmappe (*.xlsx)“ neu speichern.",
+        )
+    names = ", ".join(f"„{s.name}“" for s in sheets)
+    message = f"{path.name}: {names} aktualisiert."
+    if takeover is not None:
+        message = takeover_message(path.name, takeover, planning.plan)
+    return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
+
+
+def takeover_message(name: str, takeover: Takeover, plan: Plan) -> str:
+    active = {e.key for e in plan.entries if e.active}
+    matched = len(active & takeover.old_keys)
+    new = len(active - takeover.old_keys)
+    left = len(takeover.old_keys - active)
+    side = (
+        f"; {takeover.conflicts} abweichende Einträge stehen in Spalten „… (Vorjahr)“"
+        if takeover.conflicts
+        else ""
+    )
+    return (
+        f"{name}: Gesprächsplanung übernommen – {matched} Personen zugeordnet, {new} neu, "
+        f"{left} nicht mehr in der Meldung (ausgegraut); {takeover.taken} Einträge übernommen{side}."
+    )
+
+
+def _overview(planning: Planning, checked_at: datetime, result: Result) -> dict[str, Any]:
+    return planning_data(planning.plan, planning.projection, checked_at.date(), result.settings.params)

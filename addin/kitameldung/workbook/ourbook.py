@@ -1,0 +1,134 @@
+"""Our sheets inside a facility workbook's package: what they hold now (the Gesprächsplanung,
+the last check time) and writing new versions of them (styles, the register of sheets). The
+package layer below; the refresh above decides what to write."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from kitameldung.dates import EPOCH
+from kitameldung.form import FormError
+from kitameldung.form.workbook import Sheet, open_sheets
+from kitameldung.planning import Plan
+from kitameldung.planning.reader import missing_header, plan_from_rows
+from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, pruefbericht
+from kitameldung.text import a1_parts
+from kitameldung.workbook.cells import sheet_cells
+from kitameldung.workbook.grid import read_grid
+from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name
+from kitameldung.workbook.package import Package, SheetEntry
+from kitameldung.workbook.sheetxml import worksheet_xml
+from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles
+from kitameldung.workbook.xmlparse import XmlRefused
+
+
+class PackageBook:
+    """The workbook port on a file: reads with calamine, writes our sheets losslessly into the
+    package (which the caller then writes atomically)."""
+
+    def __init__(self, path: Path, package: Package) -> None:
+        self.path, self.package = path, package
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def read_sheets(self) -> list[Sheet]:
+        return open_sheets(self.path)
+
+    def write_sheets(self, sheets: list[SheetSpec]) -> None:
+        put_sheets(self.package, sheets)
+
+
+def previous_plan(path: Path, package: Package) -> Plan:
+    """What the Gesprächsplanung in the file holds now (empty when there is none), with the
+    formulas people typed into it."""
+    found = primary_sheets(package).get(gespraechsplanung.KEY)
+    if found is None or found.entry.part is None:
+        return Plan()
+    try:
+        grid = read_grid(package, found.entry.part)
+    except XmlRefused as err:
+        raise FormError(
+            f"{path.name}: Das Blatt „{found.entry.name}“ kann nicht gelesen werden ({err}). Die Datei "
+            "wurde nicht verändert; bitte in Excel öffnen und erneut speichern."
+        ) from err
+    plan = plan_from_rows(grid.rows, grid.formulas)
+    if plan is None:
+        raise FormError(missing_header(path.name, found.entry.name))
+    return plan
+
+
+def primary_sheets(package: Package) -> dict[str, OurSheet]:
+    """Per key, the sheet of ours a refresh updates: the one in our part, else the one with our
+    tab name, else the first (a copy people made of a sheet of ours stays as it is)."""
+    chosen: dict[str, OurSheet] = {}
+    for sheet in our_sheets(package, everywhere=False):
+        current = chosen.get(sheet.key)
+        if current is None or _rank(sheet) < _rank(current):
+            chosen[sheet.key] = sheet
+    return chosen
+
+
+def _rank(sheet: OurSheet) -> int:
+    if sheet.by == "part":
+        return 0
+    return 1 if sheet.entry.name == SHEET_NAMES.get(sheet.key) else 2
+
+
+def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
+    styles = package.part_of_type("styles")
+    index: dict[str, int] = {}
+    dxfs: dict[str, int] = {}
+    if styles is not None:
+        try:
+            xml, index = ensure_styles(package.text(styles))
+            if any(s.highlights for s in sheets):
+                xml, dxfs = ensure_dxfs(xml)
+            package.put_text(styles, xml)
+        except StylesUnavailable:
+            index = {}
+    wanted = {s.key for s in sheets}
+    # Decided once, before any change: positions shift as sheets go, relationship ids stay.
+    chosen = primary_sheets(package)
+    for stale in (o for o in chosen.values() if o.key not in wanted):
+        package.remove_sheet(_current(package, stale))
+    for sheet in sheets:
+        data = worksheet_xml(sheet, index, dxfs)
+        found = chosen.get(sheet.key)
+        if found is None:
+            name = unique_sheet_name(sheet.name, [e.name for e in package.sheets()])
+            package.add_sheet(name, sheet.key, data)
+            rel_id = package.sheets()[-1].rel_id
+        elif found.by == "part":
+            package.replace_sheet(_current(package, found), data)
+            rel_id = found.entry.rel_id
+        else:  # ours, in a part another program renamed; the tab keeps the name people gave it
+            package.adopt_sheet(_current(package, found), sheet.key, data)
+            rel_id = found.entry.rel_id
+        package.set_print_titles(rel_id, sheet.print_rows)
+
+
+def _current(package: Package, sheet: OurSheet) -> SheetEntry:
+    return next(e for e in package.sheets() if e.rel_id == sheet.entry.rel_id)
+
+
+def previous_check_time(package: Package) -> datetime | None:
+    """The "Geprüft am" of the Prüfbericht kitameldung wrote, if it is there."""
+    entry = next((e for e in package.sheets() if e.our_key == pruefbericht.KEY), None)
+    data = package.get(entry.part) if entry and entry.part else None
+    if data is None:
+        return None
+    row, col = a1_parts(pruefbericht.CHECKED_AT_CELL)
+    try:
+        cell = next((c for c in sheet_cells(data, max_row=row).cells if (c.row, c.col) == (row, col)), None)
+    except XmlRefused:
+        return None
+    try:
+        serial = float(cell.value) if cell is not None and cell.kind == "n" and cell.value else None
+    except ValueError:
+        return None
+    if serial is None or not 0 < serial < 2958466:
+        return None
+    return EPOCH + timedelta(seconds=round(serial * 86400))
