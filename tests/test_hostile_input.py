@@ -20,7 +20,8 @@ import pytest
 from roundtrip import ooxml_errors, planning_values, type_planning
 
 from kitameldung.batch import runner
-from kitameldung.batch.overview import write_csv, write_overview
+from kitameldung.batch.exports import write_csv
+from kitameldung.batch.overview import write_overview
 from kitameldung.batch.runner import refresh_many
 from kitameldung.form.workbook import FormError, check_package
 from kitameldung.pipeline import Settings, check_file

@@ -224,8 +224,9 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.batch.exports import write_csv, write_json
     from kitameldung.batch.folder import exit_status, folder_companions, overview_target, summary_lines
-    from kitameldung.batch.overview import write_csv, write_json, write_overview
+    from kitameldung.batch.overview import write_overview
     from kitameldung.batch.runner import refresh_many
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache

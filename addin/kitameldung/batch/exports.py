@@ -1,0 +1,75 @@
+"""The provider overview for IT: CSV (semicolon, decimal comma, formula-safe) with the overview's
+columns, and JSON with every file's full result."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from kitameldung.batch.columns import COLUMNS
+from kitameldung.batch.overview import facility_rows
+from kitameldung.batch.runner import BatchItem
+from kitameldung.refresh import FAILED
+from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.xmltext import plain_text
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers with a decimal comma; a text that a spreadsheet program would run as a formula
+    ("=…", "+…", "-…", "@…", tab, line break) gets a leading apostrophe, as OWASP recommends."""
+    if isinstance(value, bool):
+        return "ja" if value else "nein"
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, str):
+        value = plain_text(value)
+        return "'" + value if value.startswith(_FORMULA_START) else value
+    return value
+
+
+def write_csv(items: list[BatchItem], target: Path) -> None:
+    """Semicolon and decimal comma: opens as a table in German Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    keys = [c.key for c in COLUMNS]
+    writer.writerow(keys)
+    for row in facility_rows(items):
+        writer.writerow([_csv_cell(row[k]) for k in keys])
+    for item in items:
+        if item.status == FAILED or item.data is None:
+            writer.writerow([None, _csv_cell(item.path), *[None] * (len(keys) - 3), _csv_cell(item.message)])
+    _write_text(target, "\ufeff" + buffer.getvalue())
+
+
+def write_json(items: list[BatchItem], target: Path) -> None:
+    """Every file with its overview row (the same columns as sheet and CSV) and full result."""
+    rows = {row["datei"]: {c.key: row[c.key] for c in COLUMNS} for row in facility_rows(items)}
+    documents = []
+    for item in items:
+        data = dict(item.data) if item.data else None
+        planning = data.pop("planung", None) if data else None
+        documents.append(
+            {
+                "path": item.path,
+                "status": item.status,
+                "message": item.message,
+                "uebersicht": rows.get(item.path),
+                "result": data,
+                "planung": planning,
+            }
+        )
+    _write_text(target, json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write_text(target: Path, text: str) -> None:
+    data = text.encode("utf-8")
+
+    def write(out: BinaryIO) -> None:
+        out.write(data)
+
+    write_atomic(target, write)
