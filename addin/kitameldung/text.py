@@ -37,34 +37,3 @@ def _normalize(text: str) -> str:
     # Accents beyond German umlauts (é, ł …) fall back to their base letter.
     value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return _NOISE.sub(" ", value).strip()
-
-
-@lru_cache(maxsize=1024)
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-@lru_cache(maxsize=65536)
-def a1(row: int, col: int) -> str:
-    """0-based row and column → A1 address."""
-    return f"{column_letter(col)}{row + 1}"
-
-
-_A1 = re.compile(r"\$?([A-Za-z]{1,3})\$?(\d*)")
-
-
-def a1_parts(ref: str) -> tuple[int, int]:
-    """A1 address → 1-based (row, column); a bare column ("C") has row 0."""
-    match = _A1.match(ref.strip())
-    if match is None:
-        raise ValueError(f"keine Zelladresse: {ref!r}")
-    col = 0
-    for letter in match.group(1).upper():
-        col = col * 26 + ord(letter) - 64
-    return int(match.group(2) or 0), col

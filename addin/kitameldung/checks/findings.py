@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from kitameldung.address import position
 from kitameldung.resources import load_toml, package_data
 
 
@@ -91,16 +92,5 @@ def rule(rule_id: str) -> Rule:
 
 def sort_key(finding: Finding) -> tuple[int, int, int, str]:
     """By severity, then by position in the sheet (row, column), facility-level first."""
-    row, col = _position(finding.cell)
+    row, col = position(finding.cell)
     return (finding.severity.rank, row, col, finding.rule)
-
-
-def _position(cell: str | None) -> tuple[int, int]:
-    if not cell:
-        return (0, 0)
-    letters = "".join(ch for ch in cell if ch.isalpha())
-    digits = "".join(ch for ch in cell if ch.isdigit())
-    col = 0
-    for ch in letters:
-        col = col * 26 + ord(ch.upper()) - 64
-    return (int(digits or 0), col)

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kitameldung.address import a1, column_letter
 from kitameldung.form.profile import Matcher, Profile, builtin_profiles
 from kitameldung.form.values import (
     is_blank,
@@ -28,7 +29,7 @@ from kitameldung.form.values import (
 from kitameldung.form.variants import detect_variant
 from kitameldung.form.workbook import FormError, Sheet, open_sheets
 from kitameldung.model import AGE_GROUPS, Layout, Meldung, Person, Places, Value
-from kitameldung.text import a1, column_letter, normalize
+from kitameldung.text import normalize
 
 MAX_LABEL_LENGTH = 90  # longer texts are notes, not labels
 VALUE_SEARCH_WIDTH = 12  # columns right of a label searched for its value

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from kitameldung.address import a1
 from kitameldung.planning.table import (
     BY_FIELD,
     COLUMNS,
@@ -23,7 +24,7 @@ from kitameldung.planning.table import (
     TypedFormula,
     left_since,
 )
-from kitameldung.text import a1, normalize
+from kitameldung.text import normalize
 
 _FIELD_BY_HEADER = {normalize(c.header): c.field for c in COLUMNS}
 

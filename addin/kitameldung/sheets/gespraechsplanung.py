@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kitameldung.address import ref
 from kitameldung.checks.formatting import datum
 from kitameldung.planning.projection import Point
 from kitameldung.planning.table import (
@@ -42,7 +43,7 @@ from kitameldung.planning.termine import (
 )
 from kitameldung.rules import Parameters
 from kitameldung.sheets.formulas import move_formula, nested_if
-from kitameldung.sheets.spec import Formula, Highlight, SheetSpec, Validation, ref
+from kitameldung.sheets.spec import Formula, Highlight, SheetSpec, Validation
 
 KEY = "gespraechsplanung"
 HEADER_ROW = 22

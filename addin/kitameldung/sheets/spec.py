@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from kitameldung.text import a1
+from kitameldung.address import ref
 
 Scalar = str | float | int | bool | date | datetime | None
 
@@ -126,15 +126,6 @@ def with_marker(spec: SheetSpec) -> SheetSpec:
             longest = max(len(word) for word in cell.value.split())
             widths[col] = max(widths.get(col, DEFAULT_WIDTH), longest * 1.15 + 2)
     return replace(spec, cells=cells, widths=widths)
-
-
-def ref(row: int, col: int, absolute: bool = False) -> str:
-    """1-based row and column → "B7" (or "$B$7")."""
-    address = a1(row - 1, col - 1)
-    if not absolute:
-        return address
-    letters = address.rstrip("0123456789")
-    return f"${letters}${address[len(letters) :]}"
 
 
 def quote_sheet(name: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kitameldung.address import a1_parts, column_letter
 from kitameldung.sheets.formulas import move_formula
-from kitameldung.text import a1_parts, column_letter
 from kitameldung.workbook.xmlparse import attribute, parse, stop
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from kitameldung.address import a1_parts
 from kitameldung.dates import EPOCH
 from kitameldung.form import FormError
 from kitameldung.form.workbook import Sheet, open_sheets
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, pruefbericht
-from kitameldung.text import a1_parts
 from kitameldung.workbook.cells import sheet_cells
 from kitameldung.workbook.grid import read_grid
 from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from kitameldung.address import ref
 from kitameldung.dates import EPOCH
-from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, ref, with_marker
+from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, with_marker
 from kitameldung.workbook.xmltext import attr, cell_text, text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
