@@ -34,7 +34,7 @@ STAFFING_KEYS = {
     "lesarten",
     "in_ausbildung_nicht_gezaehlt",
 }
-FINDING_KEYS = {"rule", "severity", "sheet", "cell", "message", "reference"}
+FINDING_KEYS = {"rule", "severity", "sheet", "cell", "row", "column", "field", "message", "reference"}
 
 
 def _json(capsys, *args: str) -> tuple[int, object]:

@@ -37,12 +37,29 @@ class Severity(Enum):
 
 @dataclass(frozen=True)
 class Finding:
+    """A finding as data: the rule, where (sheet, cell, the staff field), and the values its
+    message needs; the German text is rendered from the rule's template where it is shown."""
+
     rule: str
     severity: Severity
     sheet: str | None
     cell: str | None
-    message: str
     reference: str
+    template: str
+    values: tuple[tuple[str, object], ...] = ()
+    field: str | None = None  # the staff table's field the cell belongs to, if any
+
+    @property
+    def message(self) -> str:
+        return self.template.format(**dict(self.values))
+
+    @property
+    def row(self) -> int | None:
+        return position(self.cell)[0] or None
+
+    @property
+    def column(self) -> int | None:
+        return position(self.cell)[1] or None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -50,6 +67,9 @@ class Finding:
             "severity": self.severity.value,
             "sheet": self.sheet,
             "cell": self.cell,
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
             "message": self.message,
             "reference": self.reference,
         }
@@ -64,10 +84,15 @@ class Rule:
     columns: tuple[str, ...] = ()  # staff columns the rule needs
     since: str | None = None  # "kitapersv": applies from the KitaPersV 2023 on (regelstand.toml)
 
-    def finding(self, sheet: str | None, cell: str | None, **values: object) -> Finding:
+    def finding(
+        self, sheet: str | None, cell: str | None, field: str | None = None, **values: object
+    ) -> Finding:
         values.setdefault("zelle", cell or "")
         values.setdefault("wo", "")
-        return Finding(self.id, self.severity, sheet, cell, self.template.format(**values), self.reference)
+        self.template.format(**values)  # a missing value is a programming error: fail here
+        return Finding(
+            self.id, self.severity, sheet, cell, self.reference, self.template, tuple(values.items()), field
+        )
 
 
 @lru_cache(maxsize=1)

@@ -32,9 +32,11 @@ class Context:
     occupied: frozenset[str]  # age groups with children
 
     def finding(self, rule_id: str, person: Person, cell: str | None, **values: object) -> Finding:
-        return rule(rule_id).finding(
-            self.meldung.sheet, cell, name=person.name.value, zeile=person.row, **values
-        )
+        """A finding on `person`, at `cell`; the staff field is the column the cell is in."""
+        letters = "".join(ch for ch in cell or "" if ch.isalpha())
+        field = next((f for f, c in self.meldung.layout.staff_columns.items() if c == letters), None)
+        values |= {"name": person.name.value, "zeile": person.row}
+        return rule(rule_id).finding(self.meldung.sheet, cell, field, **values)
 
     @property
     def warning_window(self) -> date:
@@ -45,13 +47,40 @@ class Context:
 
 
 Check = Callable[[Context, Person], Iterator[Finding]]
-PERSON_RULES: dict[str, Check] = {}
 
 
-def _rule(*rule_ids: str) -> Callable[[Check], Check]:
+class PersonCheck:
+    """A declared check over the staff table, run in three steps: `start` before the first row,
+    `row` for each person, `end` after the last (so a check may compare people, like `doppelt`).
+    `everyone`: also people listed but not employed on the Stichtag."""
+
+    rules: tuple[str, ...] = ()
+    everyone = False
+
+    def start(self, ctx: Context) -> None:
+        pass
+
+    def row(self, ctx: Context, person: Person) -> Iterator[Finding]:
+        return iter(())
+
+    def end(self, ctx: Context) -> Iterator[Finding]:
+        return iter(())
+
+
+class _PerPerson(PersonCheck):
+    def __init__(self, rules: tuple[str, ...], check: Check, everyone: bool) -> None:
+        self.rules, self.check, self.everyone = rules, check, everyone
+
+    def row(self, ctx: Context, person: Person) -> Iterator[Finding]:
+        return self.check(ctx, person)
+
+
+CHECKS: list[Callable[[], PersonCheck]] = []  # factories: a run gets fresh checks
+
+
+def _rule(*rule_ids: str, everyone: bool = False) -> Callable[[Check], Check]:
     def register(check: Check) -> Check:
-        for rule_id in rule_ids:
-            PERSON_RULES[rule_id] = check
+        CHECKS.append(lambda: _PerPerson(rule_ids, check, everyone))
         return check
 
     return register
@@ -206,7 +235,7 @@ def _teilbereich(ctx: Context, p: Person) -> Iterator[Finding]:
         )
 
 
-@_rule("beschaeftigung-beendet", "beschaeftigung-zukuenftig")
+@_rule("beschaeftigung-beendet", "beschaeftigung-zukuenftig", everyone=True)
 def _beschaeftigung(ctx: Context, p: Person) -> Iterator[Finding]:
     if p.ende.value is not None and p.ende.value < ctx.stichtag:
         yield ctx.finding("beschaeftigung-beendet", p, p.ende.cell, ende=datum(p.ende.value))
@@ -214,34 +243,39 @@ def _beschaeftigung(ctx: Context, p: Person) -> Iterator[Finding]:
         yield ctx.finding("beschaeftigung-zukuenftig", p, p.beginn.cell, beginn=datum(p.beginn.value))
 
 
-EMPLOYMENT_RULES = ("beschaeftigung-beendet", "beschaeftigung-zukuenftig")
-CROSS_PERSON_RULES = ("doppelt",)  # compare persons with each other, see person_findings
+class _Doppelt(PersonCheck):
+    """The same person (name and birth date) listed twice: reported on the later row."""
+
+    rules = ("doppelt",)
+    everyone = True
+
+    def start(self, ctx: Context) -> None:
+        self.seen: dict[tuple[str, date | None], Person] = {}
+
+    def row(self, ctx: Context, person: Person) -> Iterator[Finding]:
+        key = (normalize(person.name.value), person.geburtsdatum.value)
+        first = self.seen.setdefault(key, person)
+        if first is not person:
+            yield ctx.finding(
+                "doppelt", person, person.name.cell, geboren=datum(person.geburtsdatum.value), erste=first.row
+            )
+
+
+CHECKS.append(_Doppelt)
 
 
 def person_rule_ids() -> tuple[str, ...]:
-    return (*PERSON_RULES, *CROSS_PERSON_RULES)
+    return tuple(rule for factory in CHECKS for rule in factory().rules)
 
 
 def person_findings(ctx: Context, checkable: set[str]) -> Iterator[Finding]:
-    seen: dict[tuple[str, date | None], Person] = {}
+    checks = [check for check in (factory() for factory in CHECKS) if set(check.rules) & checkable]
+    for check in checks:
+        check.start(ctx)
     for person in ctx.meldung.persons or ():
         employed = person.counts_on(ctx.stichtag)
-        done: set[Check] = set()
-        for rule_id, check in PERSON_RULES.items():
-            if rule_id not in checkable or check in done:
-                continue
-            if not employed and rule_id not in EMPLOYMENT_RULES:
-                continue
-            done.add(check)
-            yield from check(ctx, person)
-        if "doppelt" in checkable:
-            key = (normalize(person.name.value), person.geburtsdatum.value)
-            first = seen.setdefault(key, person)
-            if first is not person:
-                yield ctx.finding(
-                    "doppelt",
-                    person,
-                    person.name.cell,
-                    geboren=datum(person.geburtsdatum.value),
-                    erste=first.row,
-                )
+        for check in checks:
+            if employed or check.everyone:
+                yield from (f for f in check.row(ctx, person) if f.rule in checkable)
+    for check in checks:
+        yield from (f for f in check.end(ctx) if f.rule in checkable)
