@@ -12,11 +12,16 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from kitameldung.checks.formatting import ERFUELLT, NICHT_BERECHENBAR, NICHT_ERFUELLT, verdict_text
+from kitameldung.checks.formatting import (
+    ERFUELLT,
+    NICHT_BERECHENBAR,
+    NICHT_ERFUELLT,
+    TOLERANCE_TEXT,
+    verdict_text,
+)
 from kitameldung.sheets.quote_bedarf import DIFFERENT, SAME
 
 NO_MINIMUM = "keine Mindestquote"
-TOLERANCE = "1E-9"
 ROW_STATES = {
     "aktualisiert": "in diesem Lauf aktualisiert",
     "unverändert": "geprüft, unverändert",
@@ -49,20 +54,20 @@ def _not_met(_: Letter, col: str, last: int) -> str:
 def _coverage(letter: Letter, r: int) -> str:
     """Met from 100 % less the file's own Dispositionsspielraum, as in the core."""
     d, m = f"{letter('deckungsgrad')}{r}", f"{letter('dispositionsspielraum')}{r}"
-    return f'=IF(ISNUMBER({d}),IF({d}>=1-N({m})-{TOLERANCE},"{ERFUELLT}","{NICHT_ERFUELLT}"),"{NICHT_BERECHENBAR}")'
+    return f'=IF(ISNUMBER({d}),IF({d}>=1-N({m})-{TOLERANCE_TEXT},"{ERFUELLT}","{NICHT_ERFUELLT}"),"{NICHT_BERECHENBAR}")'
 
 
 def _quota(letter: Letter, r: int) -> str:
     q, m = f"{letter('fachkraftquote')}{r}", f"{letter('fachkraftquote_min')}{r}"
     return (
-        f'=IF(ISNUMBER({m}),IF(ISNUMBER({q}),IF({q}>={m}-{TOLERANCE},"{ERFUELLT}","{NICHT_ERFUELLT}"),'
+        f'=IF(ISNUMBER({m}),IF(ISNUMBER({q}),IF({q}>={m}-{TOLERANCE_TEXT},"{ERFUELLT}","{NICHT_ERFUELLT}"),'
         f'"{NICHT_BERECHENBAR}"),"{NO_MINIMUM}")'
     )
 
 
 def _below_minimum(letter: Letter, col: str, last: int) -> str:
     m = letter("fachkraftquote_min")
-    below = f"SUMPRODUCT(ISNUMBER({col}2:{col}{last})*ISNUMBER({m}2:{m}{last})*({col}2:{col}{last}<{m}2:{m}{last}-{TOLERANCE}))"
+    below = f"SUMPRODUCT(ISNUMBER({col}2:{col}{last})*ISNUMBER({m}2:{m}{last})*({col}2:{col}{last}<{m}2:{m}{last}-{TOLERANCE_TEXT}))"
     return f'={below}&" unter Minimum"'
 
 

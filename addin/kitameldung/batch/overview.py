@@ -20,6 +20,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from kitameldung.batch.columns import COLUMNS, letter, shown, verdicts
 from kitameldung.batch.runner import BatchItem
+from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, TOLERANCE_TEXT
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
 from kitameldung.refresh import FAILED
@@ -38,7 +39,7 @@ PLANNING_KEYS = (
     "potenzialtraeger",
     "neue_leitung_ohne_mentor",
 )
-RED, YELLOW, GREEN = "FFC7CE", "FFEB9C", "C6EFCE"
+RED, YELLOW, GREEN = (COLORS[c][1] for c in ("rot", "gelb", "gruen"))
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
@@ -176,7 +177,7 @@ def _traffic_lights(sheet: Any, last: int) -> None:
         (_span("quote_tiefstwert", last), m),
     ):
         for operator, formula, color in (
-            ("lessThan", f"{minimum}-1E-9", RED),
+            ("lessThan", f"{minimum}-{TOLERANCE_TEXT}", RED),
             ("lessThan", f"{minimum}+0.05", YELLOW),
             ("greaterThanOrEqual", f"{minimum}+0.05", GREEN),
         ):
@@ -235,7 +236,7 @@ def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         cell.font, cell.fill = BOLD, HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "A2"
-    fills = {"fehler": RED, "warnung": YELLOW, "hinweis": "DDEBF7"}
+    fills = {severity: COLORS[color][1] for severity, color in SEVERITY_COLOR.items()}
     r = 2
     for row in rows:
         target = _link(row["datei"], folder)

@@ -51,3 +51,16 @@ def not_yet(since: date) -> str:
 def counted(n: int, singular: str, plural: str) -> str:
     """ "1 Datei", "2 Dateien"."""
     return f"{n} {singular if n == 1 else plural}"
+
+
+# One palette: (font, fill) per verdict colour, used by our sheets, the marks in the form and the
+# provider overview alike.
+COLORS = {
+    "rot": ("9C0006", "FFC7CE"),
+    "gelb": ("9C5700", "FFEB9C"),
+    "blau": ("1F4E78", "DDEBF7"),
+    "gruen": ("006100", "C6EFCE"),
+    "grau": ("808080", "EDEDED"),
+}
+SEVERITY_COLOR = {"fehler": "rot", "warnung": "gelb", "hinweis": "blau"}
+TOLERANCE_TEXT = "1E-9"  # the core's tolerance at legal thresholds, as formulas write it

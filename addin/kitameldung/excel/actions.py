@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.checks import Severity
-from kitameldung.checks.formatting import datum
+from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, datum
 from kitameldung.excel.live import LiveBook
 from kitameldung.form import FormError, meldung_from_sheets
 from kitameldung.form.workbook import Sheet
@@ -28,10 +28,9 @@ from kitameldung.sheets.spec import MARKER_ROWS, marker_key
 from kitameldung.workbook.ourbook import previous_plan
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.port import WorkbookPort
-from kitameldung.workbook.styles import DXFS
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
-MARK_COLORS = {Severity.FEHLER: DXFS["rot"], Severity.WARNUNG: DXFS["gelb"], Severity.HINWEIS: DXFS["blau"]}
+MARK_COLORS = {s: COLORS[SEVERITY_COLOR[s.value]] for s in Severity}
 
 
 class ActionError(Exception):

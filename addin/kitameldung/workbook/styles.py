@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kitameldung.checks.formatting import COLORS
 from kitameldung.workbook.xmltext import (
     Edit,
     Element,
@@ -59,11 +60,13 @@ STYLES: dict[str, Style] = {
     "result": Style(Font(bold=True), fill="F2F2F2", number_format="0.00"),
     "result_percent": Style(Font(bold=True), fill="F2F2F2", number_format="0.0%"),
     "result_text": Style(Font(bold=True), fill="F2F2F2"),
-    "fehler": Style(Font(bold=True, color="9C0006"), fill="FFC7CE"),
-    "warnung": Style(Font(bold=True, color="9C5700"), fill="FFEB9C"),
-    "hinweis": Style(Font(bold=True, color="1F4E78"), fill="DDEBF7"),
-    "ok": Style(Font(bold=True, color="006100"), fill="C6EFCE"),
-    "fehler_percent": Style(Font(bold=True, color="9C0006"), fill="FFC7CE", number_format="0.0%"),
+    "fehler": Style(Font(bold=True, color=COLORS["rot"][0]), fill=COLORS["rot"][1]),
+    "warnung": Style(Font(bold=True, color=COLORS["gelb"][0]), fill=COLORS["gelb"][1]),
+    "hinweis": Style(Font(bold=True, color=COLORS["blau"][0]), fill=COLORS["blau"][1]),
+    "ok": Style(Font(bold=True, color=COLORS["gruen"][0]), fill=COLORS["gruen"][1]),
+    "fehler_percent": Style(
+        Font(bold=True, color=COLORS["rot"][0]), fill=COLORS["rot"][1], number_format="0.0%"
+    ),
     "aside": Style(Font(italic=True, color="595959")),
     # Gesprächsplanung: columns taken from the form (rewritten on every refresh)
     "form_text": Style(fill="F2F2F2"),
@@ -74,13 +77,7 @@ STYLES: dict[str, Style] = {
 
 # Formats of conditional-formatting rules (the Ampel of the Gesprächsplanung): font colour and
 # fill, appended to the workbook's <dxfs> the same append-only way.
-DXFS: dict[str, tuple[str, str]] = {
-    "rot": ("9C0006", "FFC7CE"),
-    "gelb": ("9C5700", "FFEB9C"),
-    "blau": ("1F4E78", "DDEBF7"),
-    "gruen": ("006100", "C6EFCE"),
-    "grau": ("808080", "EDEDED"),
-}
+DXFS: dict[str, tuple[str, str]] = COLORS
 
 BUILTIN_FORMATS = {"General": 0, "0.00": 2}  # format code → Excel's built-in id
 _COLLECTIONS = ("numFmts", "fonts", "fills", "borders", "cellXfs")

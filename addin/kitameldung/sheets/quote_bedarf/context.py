@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from kitameldung.checks.formatting import TOLERANCE_TEXT
 from kitameldung.evaluation import Staffing
 from kitameldung.model import Meldung
 from kitameldung.pipeline import Result
@@ -14,7 +15,7 @@ from kitameldung.sheets.spec import Formula, Scalar, SheetSpec, quote_sheet
 
 KEY = "quote"
 DASH = "–"
-TOLERANCE = "1E-9"  # the core's tolerance at the legal thresholds
+TOLERANCE = TOLERANCE_TEXT
 STICHTAG = "$B$6"  # the result row every dated lookup reads
 WIDTHS = {1: 34, 2: 16, 3: 16, 4: 14, 5: 14, 6: 14, 7: 10, 8: 10, 9: 12, 10: 40, 11: 3, 12: 34, 13: 14}
 
