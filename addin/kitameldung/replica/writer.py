@@ -9,7 +9,6 @@ unknown; this replica is our reconstruction.
 from __future__ import annotations
 
 import random
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -22,87 +21,25 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kitameldung.model import STAFF_FIELDS
+from kitameldung.replica.captions import (
+    EXTRA_COLUMNS,
+    GROUP_CAPTIONS,
+    GROUP_LABELS,
+    HEADER_LABELS,
+    HEADER_LABELS_2023,
+    PLACES_CAPTIONS,
+    STAFF_CAPTIONS,
+    ZUORDNUNG_2023,
+    ZUORDNUNG_2025,
+    ZUORDNUNG_MIXED,
+)
+from kitameldung.replica.extras import make_macro_enabled, write_hinweise, write_listen
 from kitameldung.replica.facility import Facility, StaffMember
 
 VARIANTS = ("v2025-84", "v2023-68", "v2023-37")
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-# field -> (standard caption, alternative caption). The alternatives differ in wording, case,
-# line breaks and gender forms, as the authority's own forms did over the years.
-HEADER_LABELS = {
-    "traeger": ("Träger der Einrichtung", "TRÄGER"),
-    "traeger_anschrift": ("Anschrift des Trägers", "Adresse\ndes Trägers"),
-    "einrichtung": ("Name der Kindertagesstätte", "Bezeichnung der Kita"),
-    "anschrift": ("Anschrift der Kindertagesstätte", "Adresse der Einrichtung"),
-    "nummer": ("Einrichtungs-Nr. (Betriebserlaubnis)", "Kita-Nummer"),
-    "stichtag": ("Stichtag", "Stichtag der Meldung:"),
-    "kontakt": ("Ansprechpartner*in, Telefon, E-Mail", "AnsprechpartnerInnen / Kontakt"),
-}
-HEADER_LABELS_2023 = {
-    "traeger": "Träger",
-    "traeger_anschrift": "Anschrift Träger",
-    "einrichtung": "Name der Kita",
-    "anschrift": "Anschrift Kita",
-    "nummer": "Kita-Nr.",
-    "stichtag": "Stichtag der Meldung",
-    "kontakt": "Ansprechpartner/-in",
-}
-STAFF_CAPTIONS = {
-    "lfd_nr": ("lfd. Nr.", "Nr."),
-    "name": ("Name, Vorname", "Mitarbeiter:in"),
-    "vorname": ("Vorname", "Vorname"),
-    "geburtsdatum": ("Geburtsdatum", "geb. am"),
-    "qualifikation": ("Berufsabschluss / Qualifikation", "Ausbildung"),
-    "zuordnung": ("Zuordnung KitaPersV", "Fach- oder Ergänzungskraft"),
-    "funktion": ("Funktion", "Tätigkeit als"),
-    "beginn": ("beschäftigt seit", "Beschäftigungsbeginn"),
-    "ende": ("befristet bis / Austritt", "Beschäftigungsende"),
-    "wochenstunden": ("vertragliche Wochenarbeitszeit", "Wochenstunden laut Vertrag"),
-    "leitungsstunden": ("davon Leitung", "Leitungsstunden"),
-    "paed_stunden": ("davon pädagogisch tätig", "Stunden mit Kindern (päd.)"),
-    "vzae": ("VZÄ (päd.)", "Stellenanteil"),
-    "fuehrungszeugnis": ("erw. Führungszeugnis vom", "Datum erweitertes\nFührungszeugnis"),
-    "masernschutz": ("Masernschutz nachgewiesen", "Impfschutz Masern"),
-    "sprachnachweis": ("Sprachnachweis B2", "Deutschkenntnisse (B2)"),
-    "qualifizierung_300ue": ("Qualifizierung 300 UE abgeschlossen am", "Nachqualifizierung (300 UE) bis"),
-    "bemerkungen": ("Bemerkungen", "Anmerkungen"),
-}
-GROUP_CAPTIONS = [
-    ("Person", ("lfd_nr", "name", "vorname", "geburtsdatum")),
-    ("Qualifikation", ("qualifikation", "zuordnung", "funktion")),
-    ("Beschäftigung", ("beginn", "ende")),
-    ("Arbeitszeit (Std./Woche)", ("wochenstunden", "leitungsstunden", "paed_stunden", "vzae")),
-    ("Nachweise", ("fuehrungszeugnis", "masernschutz", "sprachnachweis", "qualifizierung_300ue")),
-]
-PLACES_CAPTIONS = {
-    "group": ("Altersgruppe", "Altersbereich"),
-    "genehmigt": ("genehmigte Plätze", "Kapazität lt. Betriebserlaubnis"),
-    "short": ("belegt bis 6 Std. (Hort: bis 4 Std.)", "bis zu 6 Stunden\ntäglich"),
-    "long": ("belegt über 6 Std. (Hort: über 4 Std.)", "mehr als 6 Stunden\ntäglich"),
-    "total": ("belegt gesamt", "Summe belegt"),
-}
-GROUP_LABELS = {
-    "krippe": ("Krippe (0 bis unter 3 Jahre)", "Kinder unter 3 Jahre"),
-    "kindergarten": ("Kindergarten (3 Jahre bis Schuleintritt)", "Kinder von 3 Jahren bis zum Schuleintritt"),
-    "hort": ("Hort (Grundschulkinder)", "Grundschulkinder (Hort)"),
-}
-ZUORDNUNG_2025 = {9: "§ 9 Fachkraft", 10: "§ 10 Fachkraft", 11: "§ 11 Fachkraft", 12: "§ 12 Ergänzungskraft"}
-ZUORDNUNG_2023 = {
-    9: "Fachkraft (§§ 9-11)",
-    10: "Fachkraft (§§ 9-11)",
-    11: "Fachkraft (§§ 9-11)",
-    12: "Ergänzungskraft (§ 12)",
-}
-ZUORDNUNG_MIXED = {
-    9: ["§ 9", "§9 Abs. 1", "Fachkraft nach § 9"],
-    10: ["§ 10 Fachkraft", "§10"],
-    11: ["Fachkraft nach § 11", "§ 11"],
-    12: ["Ergänzungskraft", "§ 12", "§ 12 KitaPersV"],
-}
-FUNKTIONEN = ["Leitung", "stellv. Leitung", "Gruppenerzieher*in", "Ergänzungskraft", "Springer*in"]
-EXTRA_COLUMNS = ["Personalnummer", "Stammgruppe"]
 
 
 @dataclass(frozen=True)
@@ -160,10 +97,10 @@ def write_form(
     book = Workbook()
     hinweise = book.active
     hinweise.title = "Hinweise"
-    _write_hinweise(hinweise)
+    write_hinweise(hinweise)
     form = book.create_sheet(variation.sheet_name or spec.sheet)
     listen = book.create_sheet("Listen")
-    _write_listen(listen, variant)
+    write_listen(listen, variant)
     listen.sheet_state = "hidden"
     if variation.sheet_order_changed:
         notes = book.create_sheet("Notizen", 0)
@@ -177,7 +114,7 @@ def write_form(
     path = Path(path)
     book.save(path)
     if path.suffix.lower() == ".xlsm":
-        _make_macro_enabled(path)
+        make_macro_enabled(path)
     return path
 
 
@@ -446,41 +383,3 @@ class _Writer:
             self.cell(top + 1, 4, f"=SUM({rng})/40")
             zrng = f"{self.addr(first, zu)}:{self.addr(last, zu)}"
             self.cell(top + 2, 4, f'=IFERROR(SUMIF({zrng},"*Fachkraft*",{rng})/SUM({rng}),"")')
-
-
-def _write_hinweise(ws: Worksheet) -> None:
-    lines = [
-        "Hinweise zum Ausfüllen",
-        "Bitte füllen Sie nur die gelb hinterlegten Felder aus. Die Zuordnung der Betreuungskräfte "
-        "erfolgt nach §§ 9 bis 12 KitaPersV; pädagogisch tätige Stunden sind ohne Leitungsanteil anzugeben.",
-        "Die Meldung ist jährlich sowie bei wesentlichen Änderungen der obersten Landesjugendbehörde zu übersenden.",
-    ]
-    for i, line in enumerate(lines, start=1):
-        ws.cell(row=i, column=1, value=line)
-    ws.column_dimensions["A"].width = 120
-
-
-def _write_listen(ws: Worksheet, variant: str) -> None:
-    zuordnungen = list(
-        dict.fromkeys((ZUORDNUNG_2025 if variant.startswith("v2025") else ZUORDNUNG_2023).values())
-    )
-    columns = [zuordnungen, FUNKTIONEN, ["ja", "nein"], ["ja", "nein", "entfällt"]]
-    for c, values in enumerate(columns, start=1):
-        ws.cell(row=1, column=c, value="Werte")
-        for r, value in enumerate(values, start=2):
-            ws.cell(row=r, column=c, value=value)
-
-
-def _make_macro_enabled(path: Path) -> None:
-    """Rewrite the workbook content type so the package is a real .xlsm (macro-enabled)."""
-    tmp = path.with_name(path.name + ".tmp")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "[Content_Types].xml":
-                data = data.replace(
-                    b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
-                    b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
-                )
-            dst.writestr(item, data)
-    tmp.replace(path)
