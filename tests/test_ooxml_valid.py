@@ -134,3 +134,20 @@ def test_the_provider_overview_is_valid_and_excel_shaped(tmp_path: Path) -> None
         for rel in ET.fromstring(data).iter(f"{RELS}Relationship")
     }
     assert all(t.isascii() and " " not in t for t in raw)
+
+
+def test_a_strict_ooxml_workbook_is_refused_in_german(tmp_path: Path) -> None:
+    path = write_form(make_facility(14), tmp_path / "kita.xlsx", "v2025-84")
+    files = parts(path)
+    files["xl/workbook.xml"] = files["xl/workbook.xml"].replace(
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+        b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    )
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(strict, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    before = strict.read_bytes()
+    outcome = refresh_file(strict, Settings())
+    assert outcome.status == FAILED and "Strict Open XML" in outcome.message
+    assert strict.read_bytes() == before
