@@ -32,8 +32,8 @@ def number_text(value: float | int) -> str:
     return repr(value)
 
 
-def _cell_xml(address: str, cell: Cell, style: int) -> str:
-    s = f' s="{style}"' if style else ""
+def _cell_xml(address: str, cell: Cell, s: str) -> str:
+    """One <c>; `s` is the style attribute text (' s="12"' or "")."""
     value = cell.value
     if isinstance(value, Formula):
         kind, cached = _typed(value.cached)
@@ -62,11 +62,23 @@ def _typed(value: Scalar) -> tuple[str, str | None]:
     return "str", cell_text(value)
 
 
+def _first(item: tuple[int, Cell]) -> int:
+    return item[0]
+
+
+def _position(item: tuple[int, int, Cell]) -> tuple[int, int]:
+    return item[0], item[1]
+
+
 def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None) -> bytes:
     spec = with_marker(spec)
     rows: dict[int, list[tuple[int, Cell]]] = {}
+    links: list[tuple[int, int, Cell]] = []
     for (r, c), cell in spec.cells.items():
         rows.setdefault(r, []).append((c, cell))
+        if cell.link:
+            links.append((r, c, cell))
+    style_attr = {name: f' s="{index}"' if index else "" for name, index in styles.items()}
     last_col = max((c for _, c in spec.cells), default=1)
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
@@ -91,10 +103,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
         parts.append("</cols>")
     parts.append("<sheetData>")
     for r in sorted(rows):
-        cells = "".join(
-            _cell_xml(ref(r, c), cell, styles.get(cell.style, 0))
-            for c, cell in sorted(rows[r], key=lambda x: x[0])
-        )
+        row = rows[r]
+        row.sort(key=_first)
+        cells = "".join(_cell_xml(ref(r, c), cell, style_attr.get(cell.style, "")) for c, cell in row)
         parts.append(f'<row r="{r}">{cells}</row>')
     parts.append("</sheetData>")
     if spec.merges:
@@ -103,10 +114,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
         parts.append("</mergeCells>")
     parts.extend(_highlights_xml(spec, dxfs or {}))
     parts.extend(_validations_xml(spec))
-    links = [(ref(r, c), cell) for (r, c), cell in sorted(spec.cells.items()) if cell.link]
     if links:
         parts.append("<hyperlinks>")
-        for address, cell in links:
+        for address, cell in ((ref(r, c), cell) for r, c, cell in sorted(links, key=_position)):
             assert cell.link is not None
             parts.append(
                 f'<hyperlink ref="{address}" location="{attr(cell.link.location)}" display="{attr(cell.link.cell)}"/>'
