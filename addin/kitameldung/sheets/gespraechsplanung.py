@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
-from kitameldung.address import ref
+from kitameldung.address import column_letter, ref
 from kitameldung.checks.formatting import datum
 from kitameldung.planning.projection import Point
 from kitameldung.planning.table import (
@@ -60,8 +61,9 @@ FORM_STYLE = {"text": "form_text", "date": "form_date", "number": "form_number",
 COL = {c.field: i for i, c in enumerate(COLUMNS, start=1)}
 
 
+@lru_cache(maxsize=64)
 def letter(field: str) -> str:
-    return ref(1, COL[field])[:-1]
+    return column_letter(COL[field] - 1)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
-from kitameldung.address import ref
-
 Scalar = str | float | int | bool | date | datetime | None
 
 
@@ -78,10 +76,9 @@ class SheetSpec:
 
     def put(
         self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None
-    ) -> str:
-        """Set one cell; returns its A1 address for use in formulas."""
+    ) -> None:
+        """Set one cell."""
         self.cells[(row, col)] = Cell(value, style, link)
-        return ref(row, col)
 
     def put_row(
         self, row: int, values: list[Scalar | Formula], style: str = "text", first_col: int = 1
