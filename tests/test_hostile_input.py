@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import stat
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -306,3 +308,44 @@ def test_a_mixed_folder_is_processed_to_the_end(good: Path, tmp_path: Path) -> N
     assert not list(folder.glob(f".*{TEMP_SUFFIX}"))
     with zipfile.ZipFile(folder / "Traegeruebersicht.xlsx") as archive:
         assert archive.testzip() is None
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="needs /proc (Linux)")
+def test_killing_the_main_process_leaves_no_worker_running(tmp_path: Path) -> None:
+    folder = tmp_path / "viele"
+    folder.mkdir()
+    source = write_form(make_facility(40), folder / "kita-0.xlsx", "v2025-84")
+    for i in range(1, 120):
+        (folder / f"kita-{i}.xlsx").write_bytes(source.read_bytes())
+    marker = f"kitameldung-killtest-{os.getpid()}"
+    script = (
+        "import sys; from pathlib import Path; from kitameldung.batch.runner import refresh_many; "
+        "from kitameldung.pipeline import Settings; "
+        f"refresh_many(sorted(Path({str(folder)!r}).glob('*.xlsx')), Settings(), workers=2)  # {marker}"
+    )
+    main = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(_processes(marker)) < 3:  # main and two workers
+            time.sleep(0.1)
+        assert len(_processes(marker)) >= 3, "the workers did not start"
+    finally:
+        os.kill(main.pid, signal.SIGKILL)
+        main.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _processes(marker):
+        time.sleep(0.1)
+    assert _processes(marker) == []
+
+
+def _processes(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(int(entry.name))
+    return found
