@@ -194,7 +194,7 @@ def test_a_renamed_planning_sheet_is_updated_in_place_and_never_exported(libreof
     assert "GP 2026" not in xml_texts(target)
 
 
-def test_a_copied_planning_sheet_never_reaches_the_behoerdenfassung(tmp_path: Path) -> None:
+def test_a_copied_planning_sheet_never_reaches_the_behoerdenfassung(libreoffice, tmp_path: Path) -> None:
     path = write_form(make_facility(6), tmp_path / "kita.xlsx", "v2025-84")
     refresh(path)
     typed = typed_texts(path, "kopie")
@@ -206,6 +206,12 @@ def test_a_copied_planning_sheet_never_reaches_the_behoerdenfassung(tmp_path: Pa
     assert sorted(planning_sheets(path)) == sorted([PLAN, "Planung Archiv"])
     assert_typed_kept(path, typed, PLAN)
     assert_behoerde_clean(path, tmp_path / "abgabe.xlsx", typed)
+    # the same after LibreOffice saved the workbook with both sheets (every part renamed)
+    resaved = libreoffice.convert(path, tmp_path / "lo")
+    refresh(resaved)
+    assert sorted(planning_sheets(resaved)) == sorted([PLAN, "Planung Archiv"])
+    assert_typed_kept(resaved, typed, PLAN)
+    assert_behoerde_clean(resaved, tmp_path / "abgabe-lo.xlsx", typed)
 
 
 def test_a_folder_run_skips_our_own_outputs(tmp_path: Path) -> None:
