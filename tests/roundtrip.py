@@ -21,6 +21,7 @@ from xml.etree import ElementTree as ET
 
 import openpyxl
 
+from kitameldung.address import a1_parts, column_letter
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.render.json_out import result_json
 
@@ -284,15 +285,7 @@ def _next_to(before: ET.Element, cell: ET.Element) -> bool:
 
 
 def _next_col(letters: str) -> str:
-    number = 0
-    for ch in letters:
-        number = number * 26 + ord(ch) - 64
-    number += 1
-    out = ""
-    while number:
-        number, rest = divmod(number - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    return column_letter(a1_parts(letters)[1])  # 0-based letter of the next 1-based column
 
 
 def _register_shared_strings(files: dict[str, bytes]) -> dict[str, bytes]:

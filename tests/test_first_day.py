@@ -15,6 +15,7 @@ from xml.etree import ElementTree as ET
 import openpyxl
 import pytest
 
+from kitameldung.address import a1_parts
 from kitameldung.cli import main
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.planning.projection import project
@@ -144,8 +145,7 @@ def test_our_sheets_print_landscape_fit_to_width_with_repeated_headers(tmp_path:
         for cell in root.iter(f"{MAIN}c"):
             style_text = "".join(t.text or "" for t in cell.iter(f"{MAIN}t"))
             if style_text == "Deckungsgrad":
-                letters = "".join(ch for ch in cell.get("r", "") if ch.isalpha())
-                column = sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(letters)))
+                column = a1_parts(cell.get("r", ""))[1]
                 assert widths.get(column, 8.43) >= len("Deckungsgrad")
 
 
