@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -154,6 +155,7 @@ def test_inspect_shows_where_things_were_found(form, capsys) -> None:
     assert "Stichtag" in out and "D11" in out
     assert "davon pädagogisch tätig" in out and "Spalte K" in out and "paed_stunden" not in out
     assert "Krippe" in out and "E16" in out
+    assert "Hort           bis 4 Std." in out and re.search(r"Stichtag\s+D\d+ = \d\d\.\d\d\.\d{4}", out)
 
 
 def test_user_profile_reads_a_form_with_unknown_wording(form, capsys, tmp_path: Path) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from kitameldung.checks.formatting import raw
 from kitameldung.form import Profile, builtin_profiles
 from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
 
 GROUP_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
 KIND_TITLES = {"short": "bis 6 Std.", "long": "über 6 Std.", "genehmigt": "genehmigt"}
+HORT_TITLES = {"short": "bis 4 Std.", "long": "über 4 Std.", "genehmigt": "genehmigt"}
 
 
 def describe(meldung: Meldung, profile: Profile | None) -> str:
@@ -22,7 +24,7 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
     for key, spec in profile.header.items():
         cell = layout.header_cells.get(key)
         value = meldung.header.get(key)
-        shown = "" if value is None or value.raw is None else f" = {value.raw!s}"
+        shown = "" if value is None or value.raw is None else f" = {raw(value.raw)}"
         status = f"{cell}{shown}" if cell else ("FEHLT (Pflichtfeld)" if spec.required else "nicht gefunden")
         lines.append(f"  {spec.title:<28} {status}")
     lines.append("")
@@ -35,7 +37,8 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
             if not cells:
                 lines.append(f"  {GROUP_TITLES[group]:<14} Zeile nicht gefunden")
                 continue
-            found = ", ".join(f"{KIND_TITLES[k]} {c}" for k, c in cells.items())
+            titles = HORT_TITLES if group == "hort" else KIND_TITLES
+            found = ", ".join(f"{titles[k]} {c}" for k, c in cells.items())
             lines.append(f"  {GROUP_TITLES[group]:<14} {found}")
     lines.append("")
     if meldung.persons is None:
