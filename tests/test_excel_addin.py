@@ -363,3 +363,39 @@ def test_install_on_linux_explains_in_german(capsys) -> None:
 
     assert main(["addin", "install"]) == 2
     assert "nur unter Windows oder macOS" in capsys.readouterr().err
+
+
+def test_formulas_typed_into_the_planning_stay_formulas_in_excel(tmp_path: Path) -> None:
+    """Excel gives the planning sheet's formulas with one more bulk read (the remote Book cannot,
+    see LiveBook._formulas); from there they travel like in the file refresh."""
+    from kitameldung.excel.actions import check_live
+    from kitameldung.excel.actions import our_sheets as live_sheets
+    from kitameldung.excel.live import formulas_of
+    from kitameldung.form.workbook import Sheet, open_sheets
+    from kitameldung.sheets.spec import Formula, SheetSpec
+
+    path = write_form(make_facility(61), tmp_path / "kita.xlsx")
+    assert refresh_file(path, Settings(), NOW).status != FAILED
+    sheets = open_sheets(path)
+    planning = next(s for s in sheets if s.name == SHEET_NAMES["gespraechsplanung"])
+    column = gp.COL["bemerkungen"] - 1
+    grid = [["" for _ in row] for row in planning.rows]
+    grid[22][column] = '="siehe "&A23'  # what Excel's Range.Formula gives for the first person
+    assert formulas_of(grid) == {(22, column): '"siehe "&A23'}
+    with_formulas = [
+        Sheet(s.name, s.visible, s.rows, s.merged, formulas_of(grid) if s is planning else {}) for s in sheets
+    ]
+
+    class SheetsPort:  # the workbook port, serving what Excel's bulk reads would give
+        name = path.name
+
+        def read_sheets(self) -> list[Sheet]:
+            return with_formulas
+
+        def write_sheets(self, specs: list[SheetSpec]) -> None:
+            raise AssertionError("not written here")
+
+    checked = check_live(SheetsPort(), Settings())
+    spec = next(s for s in live_sheets(checked, ("gespraechsplanung",), NOW) if s.key == "gespraechsplanung")
+    cell = spec.cells[(23, gp.COL["bemerkungen"])].value
+    assert isinstance(cell, Formula) and cell.text == '"siehe "&A23'

@@ -62,7 +62,7 @@ def check_live(book: WorkbookPort, settings: Settings) -> Checked:
     except FormError as err:
         raise ActionError(str(err)) from err
     planning = next((s for s in sheets if live_key(s) == gespraechsplanung.KEY), None)
-    previous = plan_from_rows(planning.rows) if planning is not None else Plan()
+    previous = plan_from_rows(planning.rows, planning.formulas) if planning is not None else Plan()
     if previous is None:
         assert planning is not None
         raise ActionError(missing_header(book.name, planning.name))

@@ -15,7 +15,9 @@ from datetime import date, datetime
 from typing import Any
 
 from kitameldung.form.workbook import Sheet
-from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, with_marker
+from kitameldung.sheets import SHEET_NAMES
+from kitameldung.sheets.gespraechsplanung import KEY as PLANNING_KEY
+from kitameldung.sheets.spec import MARKER_ROWS, Cell, Formula, Scalar, SheetSpec, marker_key, with_marker
 from kitameldung.workbook.sheetxml import serial
 from kitameldung.workbook.styles import BUILTIN_FORMATS, DXFS, STYLES, Style
 
@@ -48,10 +50,23 @@ class LiveBook:
             self.ops.reads += 1
             # From A1, not from the used range's corner: cell addresses must match the sheet's.
             last = sheet.used_range.last_cell
-            values = sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value
+            block = sheet.range((1, 1), (last.row, last.column))
+            values = block.options(ndim=2).value
+            rows = [list(row) for row in values or []]
             visible = bool(getattr(sheet, "visible", True))
-            sheets.append(Sheet(sheet.name, visible, [list(row) for row in values or []], ()))
+            formulas = self._formulas(block) if _is_planning(sheet.name, rows) else {}
+            sheets.append(Sheet(sheet.name, visible, rows, (), formulas))
         return sheets
+
+    def _formulas(self, block: Any) -> dict[tuple[int, int], str]:
+        """The formulas people typed into the Gesprächsplanung, so that they stay formulas.
+        One more bulk read; engines that cannot read formulas synchronously give none."""
+        try:
+            grid = block.formula
+        except NotImplementedError:
+            return {}
+        self.ops.reads += 1
+        return formulas_of(grid)
 
     # ------------------------------------------------------------------ writing
 
@@ -148,6 +163,25 @@ class LiveBook:
     def _op(self, target: Any, prop: str, value: Any) -> None:
         self.ops.writes += 1
         setattr(target, prop, value)
+
+
+def _is_planning(name: str, rows: list[list[Any]]) -> bool:
+    """Ours by the marker in the first rows, or (sheets written before it) by the tab name."""
+    if any(marker_key(v) == PLANNING_KEY for row in rows[:MARKER_ROWS] for v in row):
+        return True
+    return name == SHEET_NAMES[PLANNING_KEY]
+
+
+def formulas_of(grid: Any) -> dict[tuple[int, int], str]:
+    """Excel's `.formula` of a block (rows of texts, "=…" for formulas) → (row, col) → text
+    without "=", as the planning reader takes them."""
+    rows = grid if isinstance(grid, (list, tuple)) else [[grid]]
+    found = {}
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row if isinstance(row, (list, tuple)) else [row]):
+            if isinstance(text, str) and text.startswith("=") and len(text) > 1:
+                found[(r, c)] = text[1:]
+    return found
 
 
 def formula_text(cell: Cell) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import stat
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ class Sheet:
     visible: bool
     rows: list[list[Cell]]
     merged: tuple[Range, ...]
+    # (row, col) 0-based → formula without "=", where the reader could see formulas (a live
+    # Gesprächsplanung in Excel); calamine gives values only.
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def value(self, row: int, col: int) -> Cell:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
