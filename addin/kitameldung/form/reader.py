@@ -149,6 +149,8 @@ def _persons(
         lfd, _ = parse_number(sheet.value(r, cols["lfd_nr"])) if "lfd_nr" in cols else (None, False)
         if lfd is not None:
             capacity = max(capacity, int(lfd))
+        if all(is_blank(sheet.value(r, cols[k])) for k in STAFF_PARSERS if k in cols):
+            continue  # an empty numbered row: nothing to read
         values = {k: _value(sheet, (r, cols[k]), p) for k, p in STAFF_PARSERS.items() if k in cols}
         name, vorname = values.pop("name", Value()), values.pop("vorname", Value())
         if name.raw is None and vorname.raw is None:
