@@ -89,3 +89,21 @@ def test_an_open_target_is_refused(form, tmp_path: Path) -> None:
     outcome = export_behoerde(path, target)
     assert outcome.status == FAILED and "gerade in Excel oder LibreOffice geöffnet" in outcome.message
     assert target.read_bytes() == b"old"
+
+
+def test_words_our_sheets_share_with_the_form_do_not_block_the_behoerdenfassung(tmp_path: Path) -> None:
+    """Only what people typed into the planning is confidential; a label such as "Status" or
+    "Krippe" in the authority's own parts (here the document title) is no leak."""
+    from kitameldung.replica import make_facility, write_form
+
+    path = write_form(make_facility(33), tmp_path / "kita.xlsx")
+    refresh(path)
+    files = dict(parts(path))
+    core = files["docProps/core.xml"].decode("utf-8")
+    title = '<dc:title xmlns:dc="http://purl.org/dc/elements/1.1/">Status</dc:title>'
+    files["docProps/core.xml"] = core.replace("</cp:coreProperties>", title + "</cp:coreProperties>").encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    outcome = export_behoerde(path, tmp_path / "abgabe.xlsx")
+    assert outcome.status == WRITTEN, outcome.message

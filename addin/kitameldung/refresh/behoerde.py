@@ -14,11 +14,13 @@ import re
 from pathlib import Path
 
 from kitameldung.form import FormError
+from kitameldung.planning.reader import plan_from_rows
 from kitameldung.refresh import FAILED, WRITTEN, Outcome
+from kitameldung.sheets import gespraechsplanung
 from kitameldung.sheets.spec import MARKER_PREFIX
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.grid import read_grid
-from kitameldung.workbook.ours import OWN_FILE_MARK, our_sheets
+from kitameldung.workbook.ours import OWN_FILE_MARK, OurSheet, our_sheets
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.registry import refers_to_sheet
 from kitameldung.workbook.styles import remove_styles
@@ -60,7 +62,7 @@ def behoerde_package(package: Package) -> list[str]:
     try:
         ours = our_sheets(package)
         removed_names = [o.entry.name for o in ours]
-        our_texts = _sheet_texts(package, [o.entry.part for o in ours])
+        typed = _typed_texts(package, [o for o in ours if o.key == gespraechsplanung.KEY])
         for sheet in ours:
             package.remove_sheet(next(e for e in package.sheets() if e.rel_id == sheet.entry.rel_id))
         styles = package.part_of_type("styles")
@@ -68,7 +70,7 @@ def behoerde_package(package: Package) -> list[str]:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
             package.put_text(styles, remove_styles(package.text(styles), used))
         kept_texts = _sheet_texts(package, [e.part for e in package.sheets()])
-        secret = {t for t in our_texts - kept_texts if not _NOT_TELLING.fullmatch(t)}
+        secret = {t for t in typed - kept_texts if not _NOT_TELLING.fullmatch(t)}
         secret |= {n for n in removed_names if n not in {e.name for e in package.sheets()}}
         _verify(package, secret, removed_names)
     except XmlRefused as err:
@@ -78,6 +80,28 @@ def behoerde_package(package: Package) -> list[str]:
         ) from err
     package.comment = BEHOERDE_MARK
     return removed_names
+
+
+def _typed_texts(package: Package, planning: list[OurSheet]) -> set[str]:
+    """What people typed into the Gesprächsplanung (any copy of it) and the person keys: the
+    confidential content that must not leave with the authority's copy. Our sheets' own labels
+    ("Krippe", "Status" …) are no secret and may well be words of the authority's form."""
+    found: set[str] = set()
+    for sheet in planning:
+        if sheet.entry.part is None:
+            continue
+        grid = read_grid(package, sheet.entry.part)
+        plan = plan_from_rows(grid.rows, grid.formulas)
+        if plan is None:  # no key header: every text of the sheet counts as typed
+            found |= _sheet_texts(package, [sheet.entry.part])
+            continue
+        for entry in plan.entries:
+            found.add(entry.key)
+            found |= {
+                str(v).strip() for v in (*entry.manual.values(), *entry.extra.values()) if isinstance(v, str)
+            }
+        found |= {str(v).strip() for row in plan.loose_rows for v in row.values() if isinstance(v, str)}
+    return {t for t in found if t}
 
 
 def _sheet_texts(package: Package, parts: list[str | None]) -> set[str]:
