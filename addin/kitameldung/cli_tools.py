@@ -132,19 +132,15 @@ def planung(args: argparse.Namespace, settings: Settings) -> int:
     """`planung uebernehmen ALT NEU`: last year's Gesprächsplanung into the new Meldung."""
     from kitameldung.form import FormError
     from kitameldung.refresh import FAILED, refresh_file
-    from kitameldung.workbook.ourbook import previous_plan
-    from kitameldung.workbook.package import Package
+    from kitameldung.workbook.ourbook import planning_to_take_over
 
     if args.alt.resolve() == args.neu.resolve():
         print("kitameldung: ALT und NEU sind dieselbe Datei.", file=sys.stderr)
         return EXIT_UNREADABLE
     try:
-        old = previous_plan(args.alt, Package.read(args.alt))
+        old = planning_to_take_over(args.alt)
     except FormError as err:
         print(f"kitameldung: {err}", file=sys.stderr)
-        return EXIT_UNREADABLE
-    if not old.entries and not old.loose_rows:
-        print(f"kitameldung: {args.alt.name} enthält keine Gesprächsplanung.", file=sys.stderr)
         return EXIT_UNREADABLE
     outcome = refresh_file(args.neu, settings, carry=old)
     if outcome.status == FAILED:

@@ -25,8 +25,7 @@ from kitameldung.refresh import build_sheets, plan_for, takeover_message
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung
 from kitameldung.sheets.common import assumptions, regelstand
 from kitameldung.sheets.spec import MARKER_ROWS, marker_key
-from kitameldung.workbook.ourbook import previous_plan
-from kitameldung.workbook.package import Package
+from kitameldung.workbook.ourbook import planning_to_take_over
 from kitameldung.workbook.port import WorkbookPort
 
 MARKER = "kitameldung"  # in the formula of every mark we put on the form, to find them again
@@ -145,11 +144,9 @@ def quote(book: WorkbookPort, settings: Settings, now: datetime) -> str:
 def uebernehmen(book: WorkbookPort, settings: Settings, now: datetime, source: Path) -> str:
     """Last year's Gesprächsplanung (file `source`) into the planning of the open book."""
     try:
-        old = previous_plan(source, Package.read(source))
+        old = planning_to_take_over(source)
     except FormError as err:
         raise ActionError(str(err)) from err
-    if not old.entries and not old.loose_rows:
-        raise ActionError(f"{source.name} enthält keine Gesprächsplanung.")
     checked = check_live(book, settings)
     takeover = take_over(old, checked.previous)
     checked = replace(checked, previous=takeover.plan)

@@ -187,7 +187,7 @@ def open_sheets(path: Path) -> list[Sheet]:
         book.close()
     except Exception as err:  # calamine raises several error types for damaged packages
         raise FormError(
-            f"{name}: Die Datei ist beschädigt und kann nicht gelesen werden ({_short(err)}). "
+            f"{name}: Die Datei ist beschädigt und kann nicht gelesen werden ({german_reason(err)}). "
             "Bitte in Excel öffnen und reparieren lassen oder aus der Sicherung holen."
         ) from err
     except BaseException as err:  # a panic in the Rust reader surfaces as BaseException
@@ -202,9 +202,6 @@ def open_sheets(path: Path) -> list[Sheet]:
     return sheets
 
 
-_short = german_reason  # the former name
-
-
 def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:
     """One sheet's cached values (our own sheets, read back before a refresh); None if absent."""
     try:
@@ -216,6 +213,6 @@ def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:
         return rows
     except Exception as err:
         raise FormError(
-            f"{path.name}: Das Blatt „{name}“ kann nicht gelesen werden ({_short(err)}). Die Datei "
+            f"{path.name}: Das Blatt „{name}“ kann nicht gelesen werden ({german_reason(err)}). Die Datei "
             "wurde nicht verändert; bitte in Excel öffnen und erneut speichern."
         ) from err

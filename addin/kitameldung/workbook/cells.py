@@ -168,30 +168,4 @@ def _formula(
 
 def shared_indices(data: bytes) -> set[int]:
     """The shared string indices the cells of a worksheet part refer to."""
-    used: set[int] = set()
-
-    state = {"s": False, "v": False}
-    capture: list[str] = []
-
-    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
-        if local == "c":
-            state["s"] = attrs.get("t") == "s"
-        elif local == "v" and state["s"]:
-            state["v"] = True
-            capture.clear()
-
-    def end(_ns: str, local: str) -> None:
-        if local == "v" and state["v"]:
-            state["v"] = False
-            value = "".join(capture).strip()
-            if value.isdigit():
-                used.add(int(value))
-        elif local == "c":
-            state["s"] = False
-
-    def text(value: str) -> None:
-        if state["v"]:
-            capture.append(value)
-
-    parse(data, start, end, text)
-    return used
+    return {c.shared_index for c in sheet_cells(data).cells if c.shared_index is not None}

@@ -13,13 +13,13 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
 
 from kitameldung import __version__
 from kitameldung.workbook.package import OUR_PREFIX
+from kitameldung.workbook.xmlparse import XmlRefused, parse
 
 # Parts our refresh edits: not part of what the sheets are computed from.
 REGISTRY = (
@@ -47,9 +47,21 @@ def fingerprint(archive: zipfile.ZipFile, key: str, path: Path) -> str:
             continue
         digest.update(f"{info.filename}\0{info.CRC}\0{info.file_size}\n".encode())
     with contextlib.suppress(KeyError):
-        names = re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bname="([^"]*)"', archive.read("xl/workbook.xml"))
-        digest.update(b"\0".join(names))
+        digest.update("\0".join(_sheet_names(archive.read("xl/workbook.xml"))).encode())
     return digest.hexdigest()
+
+
+def _sheet_names(book: bytes) -> list[str]:
+    """The tab names (a renamed sheet changes the fingerprint); unreadable XML gives none."""
+    names: list[str] = []
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "sheet":
+            names.append(attrs.get("name", ""))
+
+    with contextlib.suppress(XmlRefused):
+        parse(book, start)
+    return names
 
 
 def our_crcs(archive: zipfile.ZipFile) -> dict[str, int]:

@@ -60,6 +60,15 @@ def previous_plan(path: Path, package: Package) -> Plan:
     return plan
 
 
+def planning_to_take_over(path: Path) -> Plan:
+    """The Gesprächsplanung of last year's workbook, for `planning.takeover`; a German
+    FormError when the file has none."""
+    plan = previous_plan(path, Package.read(path))
+    if not plan.entries and not plan.loose_rows:
+        raise FormError(f"{path.name} enthält keine Gesprächsplanung.")
+    return plan
+
+
 def primary_sheets(package: Package) -> dict[str, OurSheet]:
     """Per key, the sheet of ours a refresh updates: the one in our part, else the one with our
     tab name, else the first (a copy people made of a sheet of ours stays as it is)."""

@@ -53,7 +53,6 @@ class SheetEntry:
     rel_id: str
     part: str | None  # the worksheet part, resolved from the workbook's relationships
     index: int  # position among the workbook's sheets
-    state: str = "visible"
 
     @property
     def our_key(self) -> str | None:
@@ -210,7 +209,6 @@ class Package:
                     rel_id=rel_id,
                     part=rels.get(rel_id),
                     index=len(entries),
-                    state=attrs.get("state", "visible"),
                 )
             )
 
