@@ -19,7 +19,7 @@ from kitameldung.refresh import FAILED, WRITTEN, Outcome
 from kitameldung.sheets import gespraechsplanung
 from kitameldung.sheets.spec import MARKER_PREFIX
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
-from kitameldung.workbook.grid import read_grid
+from kitameldung.workbook.grid import read_grid, read_grids
 from kitameldung.workbook.ours import OWN_FILE_MARK, OurSheet, our_sheets
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.registry import refers_to_sheet
@@ -105,12 +105,14 @@ def _typed_texts(package: Package, planning: list[OurSheet]) -> set[str]:
 
 
 def _sheet_texts(package: Package, parts: list[str | None]) -> set[str]:
-    found: set[str] = set()
-    for part in parts:
-        if part and package.get(part) is not None:
-            grid = read_grid(package, part)
-            found |= {v.strip() for row in grid.rows for v in row if isinstance(v, str) and v.strip()}
-    return found
+    present = [part for part in parts if part and package.get(part) is not None]
+    return {
+        v.strip()
+        for grid in read_grids(package, present)
+        for row in grid.rows
+        for v in row
+        if isinstance(v, str) and v.strip()
+    }
 
 
 def _verify(package: Package, secret: set[str], removed_names: list[str]) -> None:

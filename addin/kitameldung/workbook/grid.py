@@ -61,11 +61,19 @@ def date_styles(styles: bytes | None) -> set[int]:
 
 
 def read_grid(package: Package, part: str) -> Grid:
-    data = package.get(part) or b""
+    return read_grids(package, [part])[0]
+
+
+def read_grids(package: Package, parts: list[str]) -> list[Grid]:
+    """Several sheets, with the shared strings and styles parsed once."""
     strings_part = package.part_of_type("sharedStrings")
     styles_part = package.part_of_type("styles")
     strings = shared_strings(package.get(strings_part) if strings_part else None)
     dates = date_styles(package.get(styles_part) if styles_part else None)
+    return [_grid(package.get(part) or b"", strings, dates) for part in parts]
+
+
+def _grid(data: bytes, strings: list[str], dates: set[int]) -> Grid:
     grid = Grid([])
     for cell in sheet_cells(data).cells:
         value = _value(cell.kind, cell.value, cell.shared_index, cell.style in dates, strings)

@@ -125,8 +125,8 @@ def _current(package: Package, sheet: OurSheet) -> SheetEntry:
 
 def previous_check_time(package: Package) -> datetime | None:
     """The "Geprüft am" of the Prüfbericht kitameldung wrote, if it is there."""
-    entry = next((e for e in package.sheets() if e.our_key == pruefbericht.KEY), None)
-    data = package.get(entry.part) if entry and entry.part else None
+    found = primary_sheets(package).get(pruefbericht.KEY)
+    data = package.get(found.entry.part) if found and found.entry.part else None
     if data is None:
         return None
     row, col = a1_parts(pruefbericht.CHECKED_AT_CELL)

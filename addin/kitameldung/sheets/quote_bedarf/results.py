@@ -41,10 +41,6 @@ def at(key: str) -> str:
     return f"$B${ROW_OF[key]}"
 
 
-def _s(ctx: Context) -> object:
-    return ctx.staffing
-
-
 def _quota_status(ctx: Context) -> Scalar:
     s = ctx.staffing
     if s is None:
