@@ -15,10 +15,9 @@ from kitameldung import cli_tools as tools
 from kitameldung.batch.files import expand, own_outputs
 from kitameldung.checks import Severity
 from kitameldung.cli_common import files_of, print_totals
-from kitameldung.form import FormError, ProfileError, load_profile, read_meldung
-from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, overall_exit
+from kitameldung.form import FormError, ProfileError, read_meldung
+from kitameldung.pipeline import EXIT_UNREADABLE, Settings, check_file, load_settings, overall_exit
 from kitameldung.rules import ConfigError
-from kitameldung.rules.config import load_config
 
 EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 
@@ -63,6 +62,12 @@ def _parser() -> argparse.ArgumentParser:
             "--config", type=Path, metavar="DATEI", help="Konfigurationsdatei (TOML) mit [parameter]"
         )
         p.add_argument("--profil", type=Path, metavar="DATEI", help="eigenes Formularprofil (TOML)")
+        p.add_argument(
+            "--regeln",
+            type=Path,
+            metavar="DATEI",
+            help="eigene Regeldaten (TOML): ersetzt oder ergänzt Schlüssel, Bänder, Quoten nach Datum",
+        )
 
     check = sub.add_parser("check", help="Meldungen prüfen und zusammenfassen")
     check.add_argument("dateien", nargs="+", type=Path, metavar="DATEI", help="Excel-Dateien oder Ordner")
@@ -168,9 +173,9 @@ def _datum(text: str) -> date:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    config = load_config(getattr(args, "config", None))
-    profile = load_profile(args.profil) if getattr(args, "profil", None) else None
-    return Settings(params=config.params, profile=profile, qualifications=config.catalogue)
+    return load_settings(
+        getattr(args, "config", None), getattr(args, "regeln", None), getattr(args, "profil", None)
+    )
 
 
 def _shown_severities(args: argparse.Namespace) -> tuple[Severity, ...]:

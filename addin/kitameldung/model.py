@@ -152,6 +152,9 @@ class Meldung:
     layout: Layout = field(default_factory=Layout)
     # Rows that hold data but no name: listed so a check can point at them.
     nameless_rows: tuple[int, ...] = ()
+    # The form's own results (its summary block: "personalbedarf", "ist", "fachkraftquote"), as
+    # the form's formulas stored them: a second opinion, never used for a figure.
+    form_figures: dict[str, Value[float]] = field(default_factory=dict)
 
     @property
     def stichtag(self) -> date | None:

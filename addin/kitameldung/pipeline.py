@@ -6,14 +6,17 @@ Nothing downstream reaches back into the file; renderers take a `Result`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from kitameldung.checks import Finding, NotCheckable, Severity, not_checkable, run_checks
 from kitameldung.evaluation import Staffing, evaluate
-from kitameldung.form import FormError, Profile, read_meldung
+from kitameldung.evaluation.second_opinion import FormFigure, compare
+from kitameldung.form import FormError, Profile, load_profile, read_meldung
 from kitameldung.model import Meldung
 from kitameldung.rules import Parameters, RuleBook, load_rulebook
 from kitameldung.rules.catalogue import QualificationCatalogue, load_catalogue
+from kitameldung.rules.config import load_config
 
 EXIT_OK, EXIT_FEHLER, EXIT_UNREADABLE = 0, 1, 2
 
@@ -24,6 +27,7 @@ class Settings:
     profile: Profile | None = None
     rules: RuleBook = field(default_factory=load_rulebook)
     qualifications: QualificationCatalogue = field(default_factory=load_catalogue)
+    today: date | None = None  # the check date; None: the day the check runs
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Result:
     findings: tuple[Finding, ...] = ()
     not_checked: tuple[NotCheckable, ...] = ()
     error: str | None = None
+    form_figures: tuple[FormFigure, ...] = ()  # the form's own results against ours
 
     @property
     def ok(self) -> bool:
@@ -48,6 +53,21 @@ class Result:
         if not self.ok:
             return EXIT_UNREADABLE
         return EXIT_FEHLER if self.count(Severity.FEHLER) else EXIT_OK
+
+
+def load_settings(
+    config: Path | None = None, rules_file: Path | None = None, profile: Path | None = None
+) -> Settings:
+    """Settings from a configuration file, a rule file (wins over the configuration's) and a
+    profile; ConfigError or ProfileError (German) when one cannot be used."""
+    loaded = load_config(config)
+    rules = load_rulebook(rules_file or loaded.rules_file)
+    return Settings(
+        params=loaded.params,
+        profile=load_profile(profile) if profile else None,
+        rules=rules,
+        qualifications=loaded.catalogue,
+    )
 
 
 def check_file(path: Path, settings: Settings | None = None) -> Result:
@@ -68,7 +88,16 @@ def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
         if computable and stichtag
         else None
     )
-    findings = run_checks(meldung, staffing, settings.rules, settings.params, settings.qualifications)
+    figures = compare(meldung, staffing, settings.rules, settings.params) if staffing else ()
+    findings = run_checks(
+        meldung,
+        staffing,
+        settings.rules,
+        settings.params,
+        settings.qualifications,
+        settings.today or date.today(),
+        figures,
+    )
     return Result(
         path,
         settings,
@@ -76,6 +105,7 @@ def check_meldung(path: Path, meldung: Meldung, settings: Settings) -> Result:
         staffing,
         tuple(findings),
         tuple(not_checkable(meldung, stichtag, settings.rules)),
+        form_figures=figures,
     )
 
 

@@ -101,7 +101,7 @@ def write_overview(items: list[BatchItem], target: Path) -> None:
     sheet = book.active
     sheet.title = "Übersicht"
     rows = facility_rows(items)
-    _facilities(sheet, rows, target.parent)
+    _facilities(sheet, rows, target.parent, _rules_line(items))
     if rows:
         _chart(book, sheet, len(rows))
     _findings(book.create_sheet("Befunde"), rows, target.parent)
@@ -129,7 +129,21 @@ def _text(sheet: Any, row: int, col: int, value: Any) -> Any:
     return cell
 
 
-def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
+def _rules_line(items: list[BatchItem]) -> str:
+    """The rule data the figures rest on, as each file's result names it (one line per distinct
+    rule data: a folder run uses one, a mix of cached results may show two)."""
+    seen: list[str] = []
+    for item in items:
+        rules = (item.data or {}).get("rules") or {}
+        data = rules.get("regeldaten") or {}
+        if "beschreibung" in data:
+            line = f"{rules.get('pruefstand')} – {data['beschreibung']}"
+            if line not in seen:
+                seen.append(line)
+    return "Regeln: " + (" | ".join(seen) if seen else pruefstand(load_rulebook()))
+
+
+def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path, rules_line: str) -> None:
     for col, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(1, col, column.title)
         cell.font, cell.fill = BOLD, HEADER_FILL
@@ -155,7 +169,7 @@ def _facilities(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     last = len(rows) + 1
     total = last + 2
     sheet.cell(total, 1, "Summe / Träger").font = BOLD
-    _text(sheet, total + 2, 1, f"Regeln: {pruefstand(load_rulebook())}")
+    _text(sheet, total + 2, 1, rules_line)
     if rows:
         for col, column in enumerate(COLUMNS, start=1):
             if column.total is not None:

@@ -9,8 +9,10 @@ from kitameldung.checks.facility import facility_findings
 from kitameldung.checks.findings import Finding, Severity, catalogue, rule, sort_key
 from kitameldung.checks.formatting import datum
 from kitameldung.checks.persons import Context, person_findings, person_rule_ids
+from kitameldung.checks.rule_data import form_figure_findings, stale_rule_data
 from kitameldung.checks.structure import structure_findings
 from kitameldung.evaluation import Staffing
+from kitameldung.evaluation.second_opinion import FormFigure
 from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
 from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.catalogue import QualificationCatalogue
@@ -48,9 +50,14 @@ def run_checks(
     rules: RuleBook,
     params: Parameters,
     qualifications: QualificationCatalogue,
+    today: date | None = None,
+    form_figures: tuple[FormFigure, ...] = (),
 ) -> list[Finding]:
-    """All findings of one Meldung in one pass, sorted by severity and position."""
+    """All findings of one Meldung in one pass, sorted by severity and position. `today` is the
+    check date (is the rule data still current?); `form_figures` the form's own results."""
     findings = list(structure_findings(meldung, rules))
+    findings.extend(stale_rule_data(rules, meldung.stichtag, today or date.today(), meldung.sheet))
+    findings.extend(form_figure_findings(form_figures, meldung.sheet))
     if staffing is not None:
         skipped = {n.rule for n in not_checkable(meldung, staffing.stichtag, rules)}
         findings.extend(f for f in facility_findings(staffing, meldung.sheet) if f.rule not in skipped)

@@ -29,6 +29,14 @@ def facility_findings(staffing: Staffing, sheet: str) -> Iterator[Finding]:
             fehlt=vzae(soll * (1 - margin) - ist),
             spielraum=spielraum,
         )
+    if staffing.coverage_open() and staffing.dispositionsspielraum_offen is not None:
+        yield rule("dispositionsspielraum-offen").finding(
+            sheet,
+            None,
+            deckung=percent(staffing.deckungsgrad),
+            grenze=percent(1 - staffing.dispositionsspielraum_offen),
+            offen=percent(staffing.dispositionsspielraum_offen),
+        )
     if (
         staffing.fachkraftquote_basis == "ist"
         and staffing.quota_ok() is False

@@ -42,6 +42,9 @@ class Staffing:
     kitapersv: bool = True  # the 2023 rules apply on the Stichtag
     fachkraftquote_basis: str = "ist"  # the reading the findings follow
     in_ausbildung: int = 0  # people in training listed but not counted
+    # A larger Dispositionsspielraum that may still apply (open reading, section 9.3): shown as
+    # a hint, never used for the verdict. None where no reading is open or the user set one.
+    dispositionsspielraum_offen: Fraction | None = None
 
     @property
     def rule_version(self) -> date | None:
@@ -52,6 +55,15 @@ class Staffing:
         if self.deckungsgrad is None:
             return None
         return self.deckungsgrad >= 1 - self.dispositionsspielraum - TOLERANCE
+
+    def coverage_open(self) -> bool:
+        """Not met in the strict reading, met if the open larger Dispositionsspielraum applies."""
+        if self.deckungsgrad is None or self.dispositionsspielraum_offen is None:
+            return False
+        return (
+            self.coverage_ok() is False
+            and self.deckungsgrad >= 1 - self.dispositionsspielraum_offen - TOLERANCE
+        )
 
     def quota_ok(self) -> bool | None:
         if self.fachkraftquote is None or self.fachkraftquote_min is None:
@@ -171,6 +183,7 @@ def evaluate(
         if params.dispositionsspielraum is not None
         else (margin_row.share if margin_row else Fraction(0))
     )
+    open_share = margin_row.open_share if margin_row and params.dispositionsspielraum is None else None
     return Staffing(
         stichtag=stichtag,
         key=key,
@@ -189,6 +202,7 @@ def evaluate(
         kitapersv=kitapersv,
         fachkraftquote_basis=params.fachkraftquote_basis,
         in_ausbildung=len(training),
+        dispositionsspielraum_offen=open_share,
     )
 
 

@@ -17,7 +17,7 @@ import xlwings as xw
 from kitameldung.excel.actions import BOOK_ACTIONS, ActionError, uebernehmen
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
-from kitameldung.pipeline import Settings
+from kitameldung.pipeline import Settings, load_settings
 from kitameldung.refresh import FAILED
 from kitameldung.refresh.behoerde import export_behoerde
 
@@ -36,6 +36,23 @@ def behoerde(book: Any) -> str:
     if outcome.status == FAILED:
         raise ActionError(outcome.message)
     return f"{outcome.message}\nOrdner: {target.parent}"
+
+
+def book_settings(book: Any) -> Settings:
+    """The add-in's settings: the configuration found for the workbook (find_config), with its
+    parameters and its rule file ([regeln] datei). A broken file is a message, not a traceback."""
+    from kitameldung.form import ProfileError
+    from kitameldung.rules import ConfigError
+    from kitameldung.rules.config import find_config
+
+    try:
+        path = Path(str(book.fullname))
+    except Exception:  # noqa: BLE001 – a book without a file name: no configuration beside it
+        path = None
+    try:
+        return load_settings(find_config(path))
+    except (ConfigError, ProfileError) as err:
+        raise ActionError(f"Einstellungen nicht verwendbar: {err}") from err
 
 
 def refresh_folder(folder: Path, settings: Settings) -> Path:
@@ -58,7 +75,7 @@ def ordner(book: Any) -> str:
     folder = choose_folder(book)
     if folder is None:
         return ""
-    overview = refresh_folder(folder, Settings())
+    overview = refresh_folder(folder, book_settings(book))
     xw.Book(str(overview))
     return ""
 
@@ -67,7 +84,7 @@ def planung_uebernehmen(book: Any) -> str:
     source = choose_file(book, "Meldung des Vorjahrs mit Gesprächsplanung wählen")
     if source is None:
         return ""
-    return uebernehmen(LiveBook(book), Settings(), datetime.now().replace(microsecond=0), source)
+    return uebernehmen(LiveBook(book), book_settings(book), datetime.now().replace(microsecond=0), source)
 
 
 def choose_file(book: Any, title: str) -> Path | None:
@@ -115,7 +132,7 @@ def run(tag: str, book: Any, settings: Settings | None = None, now: datetime | N
     if tag not in BOOK_ACTIONS:
         raise ActionError(f"Unbekannte Schaltfläche „{tag}“. Bitte das Add-in neu installieren.")
     return BOOK_ACTIONS[tag](
-        LiveBook(book), settings or Settings(), now or datetime.now().replace(microsecond=0)
+        LiveBook(book), settings or book_settings(book), now or datetime.now().replace(microsecond=0)
     )
 
 

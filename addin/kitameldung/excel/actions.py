@@ -23,7 +23,7 @@ from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.planning.takeover import take_over
 from kitameldung.refresh import build_sheets, plan_for, takeover_message
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung
-from kitameldung.sheets.common import assumptions, regelstand
+from kitameldung.sheets.common import assumptions, not_in_force_line, pruefstand, regelstand
 from kitameldung.sheets.spec import MARKER_ROWS, marker_key
 from kitameldung.workbook.ourbook import planning_to_take_over
 from kitameldung.workbook.port import WorkbookPort
@@ -169,9 +169,14 @@ def regelstand_text(book: WorkbookPort, settings: Settings, now: datetime) -> st
     lines = [
         f"Stichtag: {datum(checked.result.meldung.stichtag if checked.result.meldung else None)}",
         f"Regelstand: {regelstand(staffing, rules)}",
-        "",
-        "Annahmen:",
+        f"Regeldaten: {pruefstand(rules)}",
     ]
+    stale = [f for f in checked.result.findings if f.rule == "regelstand-pruefen"]
+    lines += [f"Bitte prüfen: {f.message}" for f in stale]
+    if rules.not_in_force:
+        lines += ["", "Nicht angewandt (geplant oder aufgehoben):"]
+        lines += [f"– {not_in_force_line(row)}" for row in rules.not_in_force]
+    lines += ["", "Annahmen:"]
     lines += [f"– {title}: {shown}" for title, shown in assumptions(settings.params, staffing)]
     lines += ["", "Quellen:"]
     sources = {
@@ -179,6 +184,7 @@ def regelstand_text(book: WorkbookPort, settings: Settings, now: datetime) -> st
         *(k.source for k in rules.keys),
         *(r.source for r in rules.leitung),
         *(q.source for q in rules.quota),
+        *(m.source for m in rules.margins),
     }
     lines += [f"– {s}" for s in sorted(sources)]
     return "\n".join(lines)

@@ -65,6 +65,7 @@ class Located:
     staff: StaffTable | None
     places: PlacesBlock | None
     header: dict[str, tuple[int, int]]
+    summary: dict[str, tuple[int, int]] = field(default_factory=dict)  # the form's own results
 
     @property
     def score(self) -> int:
@@ -82,7 +83,29 @@ def locate(scan: Scan, profile: Profile) -> Located:
         skip_rows.update(range(staff.header_rows[0], staff.last + 1))
     if places:
         skip_rows.update(places.rows.values())
-    return Located(scan, staff, places, _find_header(scan, profile, skip_rows))
+    header = _find_header(scan, profile, skip_rows)
+    return Located(scan, staff, places, header, _find_summary(scan, profile, skip_rows))
+
+
+def _find_summary(scan: Scan, profile: Profile, skip_rows: set[int]) -> dict[str, tuple[int, int]]:
+    """The form's own result cells: a label of the summary block and the first number right of
+    it. Only numbers count: a caption or an empty formula cell is no second opinion."""
+    found: dict[str, tuple[int, int]] = {}
+    for (r, c), text in sorted(scan.texts.items()):
+        if r in skip_rows:
+            continue
+        key = _classify(text, profile.summary, set(found))
+        if key is None:
+            continue
+        start = scan.merge_end.get((r, c), c) + 1
+        for col in range(start, min(start + VALUE_SEARCH_WIDTH, scan.sheet.width)):
+            value = scan.sheet.value(r, col)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                found[key] = (r, col)
+                break
+            if not is_blank(value):
+                break
+    return found
 
 
 # ---------------------------------------------------------------- header block

@@ -58,6 +58,7 @@ class Profile:
     staff_end: Matcher
     staff_required: tuple[str, ...]
     detection: Detection | None = None
+    summary: dict[str, Matcher] = field(default_factory=dict)  # the form's own results
 
     @cached_property
     def any_staff_caption(self) -> re.Pattern[str]:
@@ -129,6 +130,8 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
         column_exclude = places["spalten"].get("ausser", [])
         group_exclude = places["gruppen"].get("ausser", [])
         detect = data.get("erkennung")
+        summary = data.get("summe", {})
+        summary_exclude = summary.get("ausser", [])
         return Profile(
             name=data["name"],
             variant=data.get("variante"),
@@ -155,6 +158,11 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
             )
             if detect
             else None,
+            summary={
+                key: _matcher(value, summary_exclude, origin)
+                for key, value in summary.items()
+                if key != "ausser"
+            },
             raw=data,
         )
     except (KeyError, TypeError, AttributeError) as err:

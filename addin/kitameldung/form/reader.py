@@ -133,6 +133,7 @@ def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet]) ->
         persons=persons,
         layout=layout,
         nameless_rows=nameless,
+        form_figures={key: _value(sheet, pos, parse_number) for key, pos in found.summary.items()},
     )
 
 

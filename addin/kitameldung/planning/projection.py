@@ -33,6 +33,9 @@ class Point:
     quota_ok: bool | None
     coverage_ok: bool | None
     changes: tuple[str, ...]  # what changed since the previous point, in German
+    # Fachkraftquote and Deckungsgrad if the planned rule rows were enacted as announced
+    # (column "falls beschlossen"); None where they would change nothing.
+    if_enacted: tuple[Fraction | None, Fraction | None] | None = None
 
 
 def points(start: date) -> list[date]:
@@ -42,6 +45,31 @@ def points(start: date) -> list[date]:
 
 
 def project(
+    meldung: Meldung,
+    start: date,
+    rules: RuleBook,
+    params: Parameters,
+    catalogue: QualificationCatalogue | None = None,
+) -> list[Point]:
+    """The outlook under the law in force; where planned rows (never a verdict) would change a
+    figure, the point also carries it as `if_enacted`."""
+    result = _project(meldung, start, rules, params, catalogue)
+    planned = [row.valid_from for row in rules.planned]
+    if not planned:
+        return result
+    first = min(planned)
+    if result[-1].day < first:
+        return result
+    enacted = _project(meldung, start, rules.if_enacted(), params, catalogue)
+    marked = []
+    for point, other in zip(result, enacted):
+        figures = (other.fachkraftquote, other.deckungsgrad)
+        differs = figures != (point.fachkraftquote, point.deckungsgrad)
+        marked.append(replace(point, if_enacted=figures if differs else None))
+    return marked
+
+
+def _project(
     meldung: Meldung,
     start: date,
     rules: RuleBook,

@@ -6,9 +6,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from kitameldung.checks.rule_data import reason_text, rule_data_label
 from kitameldung.model import AGE_GROUPS, Value
 from kitameldung.pipeline import Result
-from kitameldung.rules import Parameters
+from kitameldung.rules import Parameters, RuleBook
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -23,6 +24,7 @@ def result_json(result: Result) -> dict[str, Any]:
         "places": None,
         "staffing": None,
         "findings": [f.as_json() for f in result.findings],
+        "formular_werte": [],
     }
     if meldung is None:
         return out
@@ -39,7 +41,19 @@ def result_json(result: Result) -> dict[str, Any]:
         "parameters": effective_parameters(result.settings.params, staffing),
         "nicht_pruefbar": [{"rule": n.rule, "reason": n.reason} for n in result.not_checked],
         "pruefstand": result.settings.rules.review.text,
+        "regeldaten": rule_data_json(result.settings.rules),
     }
+    out["formular_werte"] = [
+        {
+            "wert": figure.key,
+            "cell": figure.cell,
+            "formular": _num(figure.form_value),
+            "kitameldung": _num(figure.own_value),
+            "uebereinstimmung": figure.agrees,
+            "grund": reason_text(figure.reason) if figure.agrees is False else None,
+        }
+        for figure in result.form_figures
+    ]
     if meldung.places is not None:
         out["places"] = {
             group: {
@@ -75,6 +89,36 @@ def result_json(result: Result) -> dict[str, Any]:
             "in_ausbildung_nicht_gezaehlt": staffing.in_ausbildung,
         }
     return out
+
+
+def rule_data_json(rules: RuleBook) -> dict[str, Any]:
+    """The rule data used: built-in (version, review day) or the provider's rule file, and the
+    rows that are planned or repealed (never applied)."""
+    review = rules.review
+    return {
+        "quelle": "datei" if review.rule_file else "eingebaut",
+        "datei": review.rule_file,
+        "version": review.version or None,
+        "geprueft_am": _iso(review.reviewed),
+        "beschreibung": rule_data_label(rules),
+        "nicht_in_kraft": [
+            {
+                "tabelle": _TABLES[type(row).__name__],
+                "ab": _iso(row.valid_from),
+                "status": row.status,
+                "quelle": row.source,
+            }
+            for row in rules.not_in_force
+        ],
+    }
+
+
+_TABLES = {
+    "KeyRow": "schluessel",
+    "LeitungRow": "leitung",
+    "QuotaRow": "fachkraftquote",
+    "MarginRow": "dispositionsspielraum",
+}
 
 
 def effective_parameters(params: Parameters, staffing: object | None) -> dict[str, Any]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import datum, not_yet, percent, vzae
+from kitameldung.checks.rule_data import confirmation
 from kitameldung.model import FIELD_TITLES
 from kitameldung.pipeline import Result
-from kitameldung.sheets.common import lesarten
+from kitameldung.sheets.common import lesarten, pruefstand
 
 MARK = {True: "erfüllt", False: "NICHT erfüllt", None: "nicht berechenbar"}
 
@@ -33,8 +34,9 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
     version = datum(staffing.rule_version) if staffing else "–"
     lines.append(
         f"  Stichtag {datum(meldung.stichtag)} · Formular {meldung.variant} (Blatt „{meldung.sheet}“)"
-        f" · Regelstand {version}, {result.settings.rules.review.text}"
+        f" · Regelstand {version}"
     )
+    lines.append(f"  Regeldaten: {pruefstand(result.settings.rules)}")
     if staffing is not None:
         margin = staffing.dispositionsspielraum
         spielraum = f" (Dispositionsspielraum {percent(margin)})" if margin else ""
@@ -51,6 +53,9 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
         ]
         if staffing.readings_differ:
             lines.append(f"  Achtung: {lesarten(staffing)}.")
+        compared = confirmation(result.form_figures)
+        if compared:
+            lines.append(f"  Berechnung des Formulars: {compared}")
     elif meldung.layout.missing_required:
         columns = ", ".join(f"„{FIELD_TITLES.get(c, c)}“" for c in meldung.layout.missing_required)
         lines.append(

@@ -191,6 +191,9 @@ class Facility:
     kontakt: object
     places: dict[str, tuple[object, object, object]]  # group -> (short, long, genehmigt)
     staff: list[StaffMember] = field(default_factory=list)
+    # (Krippe N, Kindergarten N) the form's own Personalbedarf formula uses; None: the key in
+    # force on the Stichtag. A form still computing with a repealed key sets it.
+    form_key: tuple[str, str] | None = None
 
     def copy(self) -> Facility:
         return replace(self, places=dict(self.places), staff=[replace(p) for p in self.staff])

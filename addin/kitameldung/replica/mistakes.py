@@ -40,6 +40,14 @@ def low_quota(f: Facility) -> Planted:
     return Planted(g, "fachkraftquote", None, None)
 
 
+def form_repealed_key(f: Facility) -> Planted:
+    """The form's own Personalbedarf still computed with Krippe 1 : 4, the step to 2025-08-01
+    that was repealed before it took effect (regeln-brandenburg.md 9.1)."""
+    g = f.copy()
+    g.form_key = ("4", "10")
+    return Planted(g, "abweichung-formular", None, "personalbedarf")
+
+
 def bad_date(f: Facility) -> Planted:
     g = f.copy()
     g.staff[1].beginn = "31.02.2024"

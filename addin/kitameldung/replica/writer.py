@@ -33,8 +33,9 @@ from kitameldung.replica.captions import (
     ZUORDNUNG_2025,
     ZUORDNUNG_MIXED,
 )
-from kitameldung.replica.extras import make_macro_enabled, write_hinweise, write_listen
+from kitameldung.replica.extras import make_macro_enabled, store_results, write_hinweise, write_listen
 from kitameldung.replica.facility import Facility, StaffMember
+from kitameldung.rules import load_rulebook
 
 VARIANTS = ("v2025-84", "v2023-68", "v2023-37")
 YELLOW = PatternFill("solid", fgColor="FFF2CC")
@@ -110,9 +111,11 @@ def write_form(
         hidden = book.create_sheet("Berechnung_alt")
         hidden["A1"] = "Alte Berechnung, nicht mehr verwenden"
         hidden.sheet_state = "hidden"
-    _Writer(form, facility, spec, variation, rng, variant).write()
+    writer = _Writer(form, facility, spec, variation, rng, variant)
+    writer.write()
     path = Path(path)
     book.save(path)
+    store_results(path, form.title, writer.results)
     if path.suffix.lower() == ".xlsm":
         make_macro_enabled(path)
     return path
@@ -136,6 +139,8 @@ class _Writer:
             cols.append(EXTRA_COLUMNS[1])
         self.columns = cols
         self.name_columns = name_columns
+        self.place_rows: dict[str, int] = {}
+        self.results: dict[str, float | str] = {}  # A1 -> the result Excel stores with a formula
 
     def cell(self, row: int, col: int, value: object = None) -> Any:  # 1-based, before offsets
         target = self.ws.cell(row=row + self.r0, column=col + self.c0)
@@ -211,6 +216,7 @@ class _Writer:
         self.ws.merge_cells(f"{self.addr(caption, 1)}:{self.addr(caption, 3)}")
         for i, group in enumerate(("krippe", "kindergarten", "hort")):
             row = caption + 1 + i
+            self.place_rows[group] = row
             self.cell(row, 1, GROUP_LABELS[group][alt])
             self.ws.merge_cells(f"{self.addr(row, 1)}:{self.addr(row, 3)}")
             short, long, approved = self.f.places[group]
@@ -372,14 +378,77 @@ class _Writer:
         return result
 
     def _summary(self, top: int, first: int, last: int) -> None:
-        """The form's own computations; the reader never trusts them."""
+        """The form's own computations, with the results Excel stores (`results`); the reader
+        compares them with its own figures and never uses them."""
         paed = self._col("paed_stunden")
         zu = self._col("zuordnung")
         self.cell(top, 1, "Personalbedarf (VZÄ)").font = BOLD
         self.cell(top + 1, 1, "Ist (VZÄ)").font = BOLD
         self.cell(top + 2, 1, "Fachkraftquote").font = BOLD
+        krippe, kindergarten = self._form_key()
+        rows = self.place_rows
+        parts = {
+            "krippe": (
+                f"({self.addr(rows['krippe'], 5)}*0.8+{self.addr(rows['krippe'], 6)})/{krippe}",
+                0.8,
+                1.0,
+                krippe,
+            ),
+            "kindergarten": (
+                f"({self.addr(rows['kindergarten'], 5)}*0.8+{self.addr(rows['kindergarten'], 6)})/{kindergarten}",
+                0.8,
+                1.0,
+                kindergarten,
+            ),
+            "hort": (
+                f"({self.addr(rows['hort'], 5)}*0.6+{self.addr(rows['hort'], 6)}*0.8)/15",
+                0.6,
+                0.8,
+                "15",
+            ),
+        }
+        self.cell(top, 4, "=" + "+".join(formula for formula, *_ in parts.values()))
+        bedarf: float | None = 0.0
+        for group, (_, f_short, f_long, n) in parts.items():
+            short, long = (_excel_number(self.cell(rows[group], col).value) for col in (5, 6))
+            if short is None or long is None or bedarf is None:
+                bedarf = None  # #VALUE!: Excel stores an error, not a number
+                continue
+            bedarf += (short * f_short + long * f_long) / float(n)
+        if bedarf is not None:
+            self.results[self.addr(top, 4)] = bedarf
         if paed and zu:
             rng = f"{self.addr(first, paed)}:{self.addr(last, paed)}"
             self.cell(top + 1, 4, f"=SUM({rng})/40")
             zrng = f"{self.addr(first, zu)}:{self.addr(last, zu)}"
             self.cell(top + 2, 4, f'=IFERROR(SUMIF({zrng},"*Fachkraft*",{rng})/SUM({rng}),"")')
+            hours = fach = 0.0
+            for r in range(first, last + 1):
+                value = self.cell(r, paed).value
+                if isinstance(value, (int, float)) and not isinstance(value, bool):  # SUM skips text
+                    hours += value
+                    if "fachkraft" in str(self.cell(r, zu).value or "").lower():
+                        fach += value
+            self.results[self.addr(top + 1, 4)] = hours / 40
+            self.results[self.addr(top + 2, 4)] = fach / hours if hours else ""
+
+    def _form_key(self) -> tuple[str, str]:
+        if self.f.form_key is not None:
+            return self.f.form_key
+        rules = load_rulebook()
+        day = self.f.stichtag if isinstance(self.f.stichtag, date) else None
+        key = (rules.key_for(day) if day else None) or rules.keys[-1]
+        return f"{float(key.krippe):g}", f"{float(key.kindergarten):g}"
+
+
+def _excel_number(value: object) -> float | None:
+    """What Excel's arithmetic makes of a cell: empty is 0, a number itself, numeric text the
+    number; None stands for #VALUE!."""
+    if value is None or value == "":
+        return 0.0
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    try:
+        return float(str(value).strip().replace(",", "."))
+    except ValueError:
+        return None

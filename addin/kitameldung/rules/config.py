@@ -3,6 +3,7 @@ extensions), read once."""
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,11 +12,28 @@ from kitameldung.resources import load_toml
 from kitameldung.rules.catalogue import QualificationCatalogue, load_catalogue
 from kitameldung.rules.parameters import ConfigError, Parameters, parameters_from_mapping
 
+CONFIG_NAME = "kitameldung.toml"
+
 
 @dataclass(frozen=True)
 class Config:
     params: Parameters = field(default_factory=Parameters)
     catalogue: QualificationCatalogue = field(default_factory=load_catalogue)
+    rules_file: Path | None = None  # [regeln] datei: the provider's rule data (section 9.4)
+
+
+def find_config(near: Path | None = None) -> Path | None:
+    """The configuration the Excel add-in uses, which has no command line: the file named by
+    KITAMELDUNG_CONFIG, else kitameldung.toml beside the workbook, else in the user's folder
+    (%APPDATA%\\kitameldung on Windows, ~/.config/kitameldung elsewhere)."""
+    named = os.environ.get("KITAMELDUNG_CONFIG")
+    if named:
+        return Path(named).expanduser()
+    candidates = [near.parent / CONFIG_NAME] if near is not None else []
+    appdata = os.environ.get("APPDATA")
+    base = Path(appdata) if appdata else Path.home() / ".config"
+    candidates.append(base / "kitameldung" / CONFIG_NAME)
+    return next((c for c in candidates if c.is_file()), None)
 
 
 def load_config(path: Path | None) -> Config:
@@ -32,11 +50,13 @@ def load_config(path: Path | None) -> Config:
             f"Konfigurationsdatei {path} ist kein gültiges TOML{at}. Bitte die Datei prüfen "
             "(Beispiel im README): Texte in Anführungszeichen, Zahlen mit Punkt (0.80)."
         ) from exc
-    unknown = set(data) - {"parameter", "qualifikationen"}
+    unknown = set(data) - {"parameter", "qualifikationen", "regeln"}
     if unknown:
         raise ConfigError(
-            f"{path}: unbekannter Abschnitt [{sorted(unknown)[0]}]. Erlaubt sind [parameter] und [qualifikationen]."
+            f"{path}: unbekannter Abschnitt [{sorted(unknown)[0]}]. Erlaubt sind [parameter], "
+            "[qualifikationen] und [regeln]."
         )
+    rules_file = _rules_file(path, data.get("regeln", {}))
     params = parameters_from_mapping(data.get("parameter", {}), str(path))
     extra = data.get("qualifikationen", {})
     bad = set(extra) - {"fachkraft", "ergaenzung"}
@@ -50,4 +70,17 @@ def load_config(path: Path | None) -> Config:
             )
         except Exception as exc:
             raise ConfigError(f"{path}: ungültiges Suchmuster in [qualifikationen]: {exc}") from exc
-    return Config(params, catalogue)
+    return Config(params, catalogue, rules_file)
+
+
+def _rules_file(path: Path, section: object) -> Path | None:
+    """[regeln] datei = "…": relative to the configuration file."""
+    if not isinstance(section, dict) or set(section) - {"datei"}:
+        raise ConfigError(f'{path}: in [regeln] ist nur „datei“ erlaubt, z. B. datei = "regeln-2027.toml".')
+    name = section.get("datei")
+    if name is None:
+        return None
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(f"{path}: [regeln] datei muss ein Dateiname in Anführungszeichen sein.")
+    target = Path(name.strip()).expanduser()
+    return target if target.is_absolute() else path.parent / target

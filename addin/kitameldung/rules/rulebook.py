@@ -1,15 +1,25 @@
-"""Loads the dated rule table and answers "which row applies on this Stichtag"."""
+"""The dated rule table as data, and the answer to "which row applies on this Stichtag".
+
+Only rows in force ever apply. Rows that are announced (`geplant`) or were repealed before they
+took effect (`aufgehoben`) are kept apart: they are shown, used for the outlook's "falls
+beschlossen" column and for recognising a form computed with them, never for a verdict.
+Loading and merging the TOML (built-in data and a provider's rule file) is `regeldaten`.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
-from functools import lru_cache
-from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from kitameldung.resources import load_toml, package_data
+IN_KRAFT, GEPLANT, AUFGEHOBEN = "in_kraft", "geplant", "aufgehoben"
+STATUSES = (IN_KRAFT, GEPLANT, AUFGEHOBEN)
+STATUS_TITLES = {
+    IN_KRAFT: "in Kraft",
+    GEPLANT: "geplant, nicht in Kraft",
+    AUFGEHOBEN: "aufgehoben, nie in Kraft getreten",
+}
 
 
 @dataclass(frozen=True)
@@ -20,6 +30,7 @@ class KeyRow:
     krippe: Fraction
     kindergarten: Fraction
     source: str
+    status: str = IN_KRAFT
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class LeitungRow:
     base_share: Fraction
     bands: tuple[Band, ...]
     source: str
+    status: str = IN_KRAFT
 
 
 @dataclass(frozen=True)
@@ -41,22 +53,28 @@ class QuotaRow:
     valid_from: date
     minimum: Fraction
     source: str
+    status: str = IN_KRAFT
 
 
 @dataclass(frozen=True)
 class MarginRow:
-    """Dispositionsspielraum: the share of the Soll coverage may fall short by."""
+    """Dispositionsspielraum: the share the Soll coverage may fall short by. `open_share`: a
+    larger share that may still apply (an open reading, regeln-brandenburg.md 9.3)."""
 
     valid_from: date
     share: Fraction
     source: str
+    status: str = IN_KRAFT
+    open_share: Fraction | None = None
 
 
 @dataclass(frozen=True)
 class ReviewState:
-    text: str  # "geprüft gegen KitaPersV i. d. F. vom 25.10.2023"
-    reviewed: date
+    text: str  # "geprüft gegen KitaG und KitaPersV, Stand Dezember 2026"
+    reviewed: date  # geprueft_am: the day of the last audit
     sources: str
+    version: str = ""
+    rule_file: str | None = None  # the provider's rule file that replaced or added rows
 
 
 @dataclass(frozen=True)
@@ -69,8 +87,14 @@ class CareFactors:
     source: str
 
 
+Row = KeyRow | LeitungRow | QuotaRow | MarginRow
+
+
 @dataclass(frozen=True)
 class RuleBook:
+    """`keys`, `leitung`, `quota` and `margins` hold the rows in force, in date order;
+    `not_in_force` the planned and repealed rows of every table."""
+
     care: CareFactors
     keys: tuple[KeyRow, ...]
     leitung: tuple[LeitungRow, ...]
@@ -79,6 +103,9 @@ class RuleBook:
     kitapersv: date  # the 2023 rules apply from here
     kitapersv_source: str
     review: ReviewState
+    fuehrungszeugnis_jahre: int = 5
+    fuehrungszeugnis_source: str = ""
+    not_in_force: tuple[Row, ...] = ()
 
     def key_for(self, stichtag: date) -> KeyRow | None:
         return _in_force(self.keys, stichtag)
@@ -99,6 +126,40 @@ class RuleBook:
     def first_date(self) -> date:
         return self.keys[0].valid_from
 
+    @property
+    def planned(self) -> tuple[Row, ...]:
+        return tuple(row for row in self.not_in_force if row.status == GEPLANT)
+
+    def if_enacted(self) -> RuleBook:
+        """The rule book as it would be if every planned row were passed as announced: for the
+        outlook's "falls beschlossen" column, never for a verdict."""
+        planned = self.planned
+        if not planned:
+            return self
+
+        def merged(rows: tuple[R, ...], kind: type) -> tuple[R, ...]:
+            by_day: dict[date, Any] = {r.valid_from: r for r in rows}
+            for r in planned:
+                if isinstance(r, kind):
+                    by_day[r.valid_from] = replace(r, status=IN_KRAFT)
+            return tuple(by_day[d] for d in sorted(by_day))
+
+        return replace(
+            self,
+            keys=merged(self.keys, KeyRow),
+            leitung=merged(self.leitung, LeitungRow),
+            quota=merged(self.quota, QuotaRow),
+            margins=merged(self.margins, MarginRow),
+            not_in_force=tuple(r for r in self.not_in_force if r.status != GEPLANT),
+        )
+
+    def stale(self, today: date, stichtag: date | None) -> bool:
+        """The rule data may be out of date: last reviewed more than twelve months before
+        `today`, or the Stichtag lies after the review (section 9.5)."""
+        reviewed = self.review.reviewed
+        limit = _add_months(reviewed, 12)
+        return today > limit or (stichtag is not None and stichtag > reviewed)
+
 
 class _Dated(Protocol):
     @property
@@ -116,54 +177,17 @@ def _in_force(rows: tuple[R, ...], stichtag: date) -> R | None:
     return current
 
 
+def _add_months(day: date, months: int) -> date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
 def exact(text: str | int | float) -> Fraction:
     """An exact number from its decimal spelling ("4.65" is 93/20, not the nearest float)."""
     return Fraction(str(text).replace(",", "."))
-
-
-@lru_cache(maxsize=4)
-def load_rulebook(path: Path | None = None) -> RuleBook:
-    data = load_toml(path or package_data("rules/regelstand.toml"))
-    care = data["betreuung"]
-    keys = tuple(
-        KeyRow(row["ab"], exact(row["krippe"]), exact(row["kindergarten"]), row["quelle"])
-        for row in data["schluessel"]
-    )
-    leitung = tuple(
-        LeitungRow(
-            row["ab"],
-            exact(row["grundanteil"]),
-            tuple(
-                Band(exact(b["bis"]) if b["bis"] != "" else None, exact(b["anteil"])) for b in row["baender"]
-            ),
-            row["quelle"],
-        )
-        for row in data["leitung"]
-    )
-    quota = tuple(
-        QuotaRow(row["ab"], exact(row["mindestens"]), row["quelle"]) for row in data["fachkraftquote"]
-    )
-    margins = tuple(
-        MarginRow(row["ab"], exact(row["anteil"]), row["quelle"]) for row in data["dispositionsspielraum"]
-    )
-    for rows in (keys, leitung, quota, margins):
-        if list(rows) != sorted(rows, key=lambda r: r.valid_from):
-            raise ValueError("regelstand.toml: rows must be in date order")
-    review = data["pruefstand"]
-    return RuleBook(
-        CareFactors(
-            exact(care["faktor_kurz"]),
-            exact(care["faktor_lang"]),
-            exact(care["hort_faktor_kurz"]),
-            exact(care["hort_faktor_lang"]),
-            exact(care["hort_kinder"]),
-            care["quelle"],
-        ),
-        keys,
-        leitung,
-        quota,
-        margins,
-        data["kitapersv"]["ab"],
-        data["kitapersv"]["quelle"],
-        ReviewState(review["text"], review["geprueft_am"], review["quellen"]),
-    )

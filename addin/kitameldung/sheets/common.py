@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 
 from kitameldung.checks.formatting import READINGS, datum, percent, verdict_text
+from kitameldung.checks.rule_data import rule_data_label
 from kitameldung.evaluation import Staffing
 from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.parameters import TITLES
+from kitameldung.rules.rulebook import STATUS_TITLES, KeyRow, MarginRow, QuotaRow, Row
 
 OVERWRITE_NOTE = (
     "Dieses Blatt schreibt kitameldung bei jeder Aktualisierung neu; Änderungen hier gehen dabei "
@@ -22,19 +25,34 @@ def regelstand(staffing: Staffing | None, rules: RuleBook) -> str:
     if staffing.key is None:
         return f"kein Regelstand: Stichtag vor dem {datum(rules.first_date)}"
     key = staffing.key
-    krippe = f"{float(key.krippe):g}".replace(".", ",")
-    kindergarten = f"{float(key.kindergarten):g}".replace(".", ",")
     return (
-        f"Betreuungsschlüssel ab {datum(key.valid_from)}: Krippe 1 : {krippe}, "
-        f"Kindergarten 1 : {kindergarten} ({key.source})"
+        f"Betreuungsschlüssel ab {datum(key.valid_from)}: Krippe 1 : {_n(key.krippe)}, "
+        f"Kindergarten 1 : {_n(key.kindergarten)} ({key.source})"
     )
+
+
+def not_in_force_line(row: Row) -> str:
+    """A planned or repealed row in words: "Krippe 1 : 4 ab 01.01.2027 – geplant, nicht in Kraft"."""
+    if isinstance(row, KeyRow):
+        what = f"Betreuungsschlüssel Krippe 1 : {_n(row.krippe)}, Kindergarten 1 : {_n(row.kindergarten)}"
+    elif isinstance(row, QuotaRow):
+        what = f"Mindest-Fachkraftquote {percent(row.minimum)}"
+    elif isinstance(row, MarginRow):
+        what = f"Dispositionsspielraum {percent(row.share)}"
+    else:
+        what = f"Leitungsanteil (Grundanteil {_n(row.base_share)})"
+    return f"{what} ab {datum(row.valid_from)} – {STATUS_TITLES[row.status]} ({row.source})"
+
+
+def _n(value: Fraction) -> str:
+    return f"{float(value):g}".replace(".", ",")
 
 
 def pruefstand(rules: RuleBook) -> str:
     """The review state of the rule data, as every output names it."""
     return (
-        f"{rules.review.text} (Stand {datum(rules.review.reviewed)}); Quellen mit [sekundär] "
-        "sind Sekundärquellen, [Auslegung] unsere Lesart"
+        f"{rules.review.text} – {rule_data_label(rules)}; Quellen mit [sekundär] sind "
+        "Sekundärquellen, [Auslegung] unsere Lesart"
     )
 
 

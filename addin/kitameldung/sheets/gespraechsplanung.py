@@ -13,7 +13,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from kitameldung.address import column_letter, ref
-from kitameldung.checks.formatting import datum
+from kitameldung.checks.formatting import datum, percent
 from kitameldung.planning.projection import Point
 from kitameldung.planning.table import (
     COLUMNS,
@@ -306,10 +306,21 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
     )
 
 
+PLANNED_NOTE = (
+    "„falls beschlossen“: mit den angekündigten, noch nicht beschlossenen Regeln (z. B. Krippe 1 : 4); "
+    "sie ändern keine Bewertung."
+)
+
+
 def _projection(sheet: SheetSpec, projection: list[Point]) -> None:
     col = COL["beginn"]
     sheet.put(6, col, "Vorschau 12 Monate (aus den Daten der Meldung; Plätze wie gemeldet)", "section")
-    sheet.put_row(7, ["Datum", "Fachkraftquote", "Deckungsgrad", "Änderungen"], "header", first_col=col)
+    sheet.put_row(
+        7,
+        ["Datum", "Fachkraftquote", "Deckungsgrad", "Änderungen", "falls beschlossen"],
+        "header",
+        first_col=col,
+    )
     for offset, point in enumerate(projection):
         row = 8 + offset
         sheet.put(row, col, point.day, "date")
@@ -325,3 +336,8 @@ def _projection(sheet: SheetSpec, projection: list[Point]) -> None:
             row, col + 2, float(point.deckungsgrad) if point.deckungsgrad is not None else "–", cover_style
         )
         sheet.put(row, col + 3, "; ".join(point.changes) or None, "text")
+        if point.if_enacted is not None:
+            quota, coverage = point.if_enacted
+            sheet.put(row, col + 4, f"Quote {percent(quota)}, Deckung {percent(coverage)}", "text")
+    if any(point.if_enacted is not None for point in projection):
+        sheet.put(8 + len(projection), col + 4, PLANNED_NOTE, "hinweis")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from kitameldung.checks import Severity
+from kitameldung.checks.rule_data import confirmation
 from kitameldung.pipeline import Result
 from kitameldung.sheets.common import OVERWRITE_NOTE, assumptions, lesarten, pruefstand, regelstand
 from kitameldung.sheets.spec import Link, SheetSpec
@@ -13,6 +14,9 @@ from kitameldung.sheets.spec import Link, SheetSpec
 KEY = "pruefbericht"
 TABLE_HEADER = ("Schwere", "Regel", "Zelle", "Befund", "Rechtsgrundlage")
 CHECKED_AT_CELL = "B8"  # "Geprüft am": a later refresh keeps it when nothing else changed
+NO_FIGURES = (
+    "kein Ergebnis des Formulars gefunden (Personalbedarf, Ist, Fachkraftquote): nichts zu vergleichen"
+)
 SEVERITY_TEXT = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severity.HINWEIS: "Hinweis"}
 
 
@@ -36,6 +40,7 @@ def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
         ("Regelstand", regelstand(staffing, result.settings.rules), "text"),
         ("Prüfstand der Regeln", pruefstand(result.settings.rules), "text"),
         ("Lesarten der Fachkraftquote", lesarten(staffing), "text"),
+        ("Berechnung des Formulars", confirmation(result.form_figures) or NO_FIGURES, "text"),
     ]
     row = 4
     for label, value, style in head:

@@ -10,7 +10,7 @@ from fractions import Fraction
 from kitameldung.evaluation.staffing import exact_float, factors
 from kitameldung.form.values import MAX_PLACES
 from kitameldung.model import AGE_GROUPS
-from kitameldung.rules.rulebook import MarginRow, QuotaRow
+from kitameldung.rules.rulebook import STATUS_TITLES, KeyRow, MarginRow, QuotaRow, Row
 from kitameldung.sheets import formulas as fx
 from kitameldung.sheets.common import assumptions
 from kitameldung.sheets.quote_bedarf.context import DASH, STICHTAG, Context, num
@@ -70,6 +70,8 @@ def keys_block(ctx: Context) -> None:
         ctx.sheet.put(r, 10, key.source, "note")
         ctx.row += 1
     table = f"$A${first}:$C${ctx.row - 1}"
+    for key in (k for k in ctx.rules.not_in_force if isinstance(k, KeyRow)):
+        _not_in_force_row(ctx, key, (float(key.krippe), float(key.kindergarten)), 4)
     r = ctx.row
     ctx.sheet.put(r, 1, "angewandter Schlüssel", "bold")
     for col, attribute in ((2, "krippe"), (3, "kindergarten")):
@@ -158,7 +160,23 @@ def dated_table(
         ctx.in_force_mark(r, 3, index == len(rows) - 1, row == applied)
         ctx.sheet.put(r, 10, row.source, "note")
         ctx.row += 1
-    return f"$A${first}:$B${ctx.row - 1}" if rows else None
+    table = f"$A${first}:$B${ctx.row - 1}" if rows else None
+    kind = type(rows[0]) if rows else None
+    for other in (o for o in ctx.rules.not_in_force if kind is not None and isinstance(o, kind)):
+        value = other.minimum if isinstance(other, QuotaRow) else other.share
+        _not_in_force_row(ctx, other, (float(value),), 3)
+    return table
+
+
+def _not_in_force_row(ctx: Context, row: Row, values: tuple[float, ...], status_col: int) -> None:
+    """A planned or repealed row below a dated table, outside the range the formulas look up."""
+    r = ctx.row
+    ctx.sheet.put(r, 1, row.valid_from, "date")
+    for offset, value in enumerate(values):
+        ctx.sheet.put(r, 2 + offset, value, "percent" if status_col == 3 else "text")
+    ctx.sheet.put(r, status_col, STATUS_TITLES[row.status], "note")
+    ctx.sheet.put(r, 10, row.source, "note")
+    ctx.row += 1
 
 
 def quota_block(ctx: Context) -> str | None:
