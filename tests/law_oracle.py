@@ -1,4 +1,4 @@
-"""An independent implementation of regeln-brandenburg.md sections 2–4 and 8, written from the
+"""An independent implementation of regeln-brandenburg.md sections 2–4, 8 and 9, written from the
 text alone: its own numbers, its own dates, plain Fractions, no import from kitameldung's core.
 It reads the replica's Facility (what was typed into the form), not the parsed Meldung."""
 
@@ -15,10 +15,17 @@ KEYS = [  # from, N Krippe, N Kindergarten (section 2)
     (date(2018, 8, 1), "5", "11"),
     (date(2020, 8, 1), "5", "10"),
     (date(2022, 8, 1), "4.65", "10"),
-    (date(2024, 8, 1), "4.25", "10"),
-    (date(2025, 8, 1), "4", "10"),
+    (date(2024, 8, 1), "4.25", "10"),  # no end date: the step to 4 on 2025-08-01 was repealed (9.1)
 ]
-MARGINS = [(date(2016, 8, 1), "0.05"), (date(2022, 6, 10), "0.10"), (date(2023, 8, 1), "0")]  # section 8
+PLANNED_KEYS = [(date(2027, 1, 1), "4", "10")]  # announced, not enacted (9.2): never applied
+MARGINS = [  # sections 8 and 9.3
+    (date(2016, 8, 1), "0.05"),
+    (date(2020, 6, 17), "0.10"),  # Corona, until 2021-06-30
+    (date(2021, 7, 1), "0.05"),
+    (date(2022, 6, 10), "0.10"),
+    (date(2023, 8, 1), "0"),
+]
+OPEN_MARGIN_FROM, OPEN_MARGIN = date(2023, 8, 1), Fraction(5, 100)  # 9.3: hint, verdict strict
 KITAPERSV = date(2023, 10, 30)
 LEITUNG_BASE_FROM = date(2017, 10, 1)
 BANDS = [("4", "0.125"), ("10", "0.25"), ("15", "0.375"), (None, "0.5")]

@@ -273,7 +273,12 @@ def test_markierungen_entfernen_leaves_the_form_alone_where_rules_cannot_be_list
 def test_regelstand_names_rule_version_assumptions_and_sources(tmp_path: Path) -> None:
     path = write_form(make_facility(6, persons=8), tmp_path / "k.xlsx")
     text = run("regelstand", remote_book(path), Settings(), NOW)
-    assert "Betreuungsschlüssel ab 01.08.2025" in text and "Vollzeit (Std./Woche) für VZÄ" in text
+    assert (
+        "Betreuungsschlüssel ab 01.08.2024: Krippe 1 : 4,25" in text
+        and "Vollzeit (Std./Woche) für VZÄ" in text
+    )
+    assert "eingebaute Regeldaten 2026-12, geprüft am 03.12.2026" in text
+    assert "Krippe 1 : 4, Kindergarten 1 : 10 ab 01.01.2027 – geplant, nicht in Kraft" in text
     assert "Quellen:" in text and "KitaG" in text
 
 
@@ -312,7 +317,7 @@ def test_udfs_give_the_cores_numbers() -> None:
         {"krippe": (2, 10), "kindergarten": (6, 34), "hort": (15, 5)}, rules.key_for(day), rules
     )  # type: ignore[arg-type]
     assert KITA_PERSONALBEDARF(places, datetime(2025, 10, 1)) == pytest.approx(float(expected))
-    assert KITA_PERSONALBEDARF(places, 45931.0) == pytest.approx(7.646667, abs=1e-6)  # Excel's day number
+    assert KITA_PERSONALBEDARF(places, 45931.0) == pytest.approx(7.476078, abs=1e-6)  # Excel's day number
     assert KITA_PERSONALBEDARF(places, "01.10.2024") == pytest.approx(7.476078, abs=1e-6)
     assert KITA_PERSONALBEDARF([[1, 2]], day).startswith("Fehler")
     share = leitung_share(expected, rules.leitung_for(day))  # type: ignore[arg-type]

@@ -177,6 +177,8 @@ def test_people_not_employed_on_the_stichtag_get_only_the_employment_hint(form) 
     found = _rules(
         form, _set(ende=STICHTAG - timedelta(days=1), fuehrungszeugnis=None, sprachnachweis="nein")
     )
+    # The form's own sums count everyone listed: its Ist and quota differ, and say why.
+    assert found.pop("abweichung-formular") == ["D108", "D109"]
     assert found == {"beschaeftigung-beendet": [f"H{ROW}"]}
 
 

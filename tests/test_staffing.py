@@ -17,11 +17,25 @@ RULES = load_rulebook()
 WORKED = {"krippe": (2, 10), "kindergarten": (6, 34), "hort": (15, 5)}
 
 
-def test_worked_example_after_august_2025() -> None:
-    key = RULES.key_for(date(2025, 9, 1))
+@pytest.mark.parametrize("day", [date(2025, 8, 1), date(2025, 9, 1), date(2026, 12, 3), date(2027, 3, 1)])
+def test_worked_example_after_august_2025_keeps_krippe_425(day: date) -> None:
+    """Section 2 and 9.1: the step to 1:4 on 2025-08-01 was repealed; 4.25 has no end date, and
+    the announced 1:4 of 2027 is no law."""
+    key = RULES.key_for(day)
+    assert (key.valid_from, key.krippe) == (date(2024, 8, 1), Fraction("4.25"))
     soll = soll_betreuung(WORKED, key, RULES)
-    assert soll == Fraction(1147, 150)  # 2.9 + 3.88 + 0.866667
-    assert round(float(soll), 6) == 7.646667
+    assert round(float(soll), 6) == 7.476078  # 2.729412 + 3.88 + 0.866667
+    krippe = soll_betreuung({"krippe": WORKED["krippe"]}, key, RULES)
+    assert round(float(krippe), 6) == 2.729412
+
+
+def test_repealed_and_planned_keys_are_kept_apart_and_never_apply() -> None:
+    statuses = {(row.valid_from, row.status) for row in RULES.not_in_force}
+    assert statuses == {(date(2025, 8, 1), "aufgehoben"), (date(2027, 1, 1), "geplant")}
+    assert all(row.status == "in_kraft" for row in RULES.keys)
+    planned = RULES.if_enacted().key_for(date(2027, 1, 1))
+    assert planned.krippe == 4 and planned.status == "in_kraft"
+    assert round(float(soll_betreuung(WORKED, planned, RULES)), 6) == 7.646667  # what 1:4 would be
 
 
 def test_worked_example_with_krippe_key_425() -> None:
@@ -139,7 +153,7 @@ def test_counts_only_staff_employed_on_the_stichtag() -> None:
 
 def test_vollzeit_parameter_changes_ist_and_soll_based_quota() -> None:
     persons = [_person(1, 9, 39), _person(2, 12, 39)]
-    meldung = _meldung({"krippe": (0, 8), "kindergarten": (0, 0), "hort": (0, 0)}, persons)
+    meldung = _meldung({"krippe": (0, 0), "kindergarten": (0, 20), "hort": (0, 0)}, persons)
     staffing = evaluate(meldung, date(2025, 10, 1), RULES, Parameters(vollzeit_stunden=39))
     assert staffing.ist_betreuung_vzae == 2
     assert staffing.soll_betreuung_vzae == 2

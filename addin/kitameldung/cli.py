@@ -224,7 +224,7 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
     except FormError as err:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
-    print(describe(meldung, settings.profile))
+    print(describe(meldung, settings.profile, settings.rules))
     return 0
 
 

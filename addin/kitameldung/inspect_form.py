@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from kitameldung.checks.formatting import raw
+from kitameldung.evaluation.second_opinion import TITLES
 from kitameldung.form import Profile, builtin_profiles
 from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
+from kitameldung.rules import RuleBook
+from kitameldung.sheets.common import pruefstand
 
 GROUP_TITLES = {"krippe": "Krippe", "kindergarten": "Kindergarten", "hort": "Hort"}
 KIND_TITLES = {"short": "bis 6 Std.", "long": "über 6 Std.", "genehmigt": "genehmigt"}
 HORT_TITLES = {"short": "bis 4 Std.", "long": "über 4 Std.", "genehmigt": "genehmigt"}
 
 
-def describe(meldung: Meldung, profile: Profile | None) -> str:
+def describe(meldung: Meldung, profile: Profile | None, rules: RuleBook | None = None) -> str:
     profile = profile or builtin_profiles()[0]
     layout = meldung.layout
     lines = [
@@ -63,4 +66,10 @@ def describe(meldung: Meldung, profile: Profile | None) -> str:
                 f"Spalte {column}" if column else ("FEHLT (Pflichtspalte)" if required else "nicht vorhanden")
             )
             lines.append(f"  {FIELD_TITLES.get(key, key):<40} {status}")
+    lines += ["", "Eigene Berechnung des Formulars (wird nur verglichen, nie übernommen):"]
+    for key, title in TITLES.items():
+        value = meldung.form_figures.get(key)
+        lines.append(f"  {title:<28} {f'{value.cell} = {raw(value.raw)}' if value else 'nicht gefunden'}")
+    if rules is not None:
+        lines += ["", f"Regeldaten: {pruefstand(rules)}"]
     return "\n".join(lines) + "\n"

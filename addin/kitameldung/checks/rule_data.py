@@ -17,11 +17,13 @@ def rule_data_label(rules: RuleBook) -> str:
     """The rule data used, as every output names it: built-in with version and review day, or
     the provider's rule file on top of it."""
     review = rules.review
-    version = f" {review.version}" if review.version else ""
-    builtin = f"eingebaute Regeldaten{version}, geprüft am {datum(review.reviewed)}"
-    if review.rule_file:
-        return f"Regeldatei {review.rule_file} ({review.text}; ergänzt die {builtin})"
-    return builtin
+    base = review.base or review
+    version = f" {base.version}" if base.version else ""
+    checked = f"{version}, geprüft am {datum(base.reviewed)}"
+    if not review.rule_file:
+        return f"eingebaute Regeldaten{checked}"
+    own = f" (eigener Prüfstand vom {datum(review.reviewed)})" if review.reviewed != base.reviewed else ""
+    return f"Regeldatei {review.rule_file}{own}, ergänzt die eingebauten Regeldaten{checked}"
 
 
 def stale_rule_data(rules: RuleBook, stichtag: date | None, today: date, sheet: str) -> Iterator[Finding]:

@@ -15,7 +15,8 @@ import xlwings as xw
 from kitameldung.evaluation.staffing import exact_float, leitung_share, quota_of, soll_betreuung
 from kitameldung.form.values import parse_date, parse_hours, parse_number, parse_places, parse_zuordnung
 from kitameldung.model import AGE_GROUPS
-from kitameldung.rules import load_rulebook
+from kitameldung.rules import ConfigError, RuleBook, load_rulebook
+from kitameldung.rules.config import find_config, load_config
 
 CATEGORY = "Kita-Meldung"
 
@@ -61,7 +62,7 @@ def KITA_PERSONALBEDARF(plaetze: Any, stichtag: Any) -> float | str:  # noqa: N8
         return "Fehler: Stichtag nicht lesbar."
     if len(rows) != 3 or any(not isinstance(r, (list, tuple)) or len(r) != 2 for r in rows):
         return "Fehler: Plätze als Bereich mit 3 Zeilen und 2 Spalten angeben."
-    rules = load_rulebook()
+    rules = _rules()
     key = rules.key_for(day)
     if key is None:
         return f"Fehler: kein Regelstand für {day:%d.%m.%Y}."
@@ -83,10 +84,20 @@ def KITA_LEITUNGSANTEIL(soll: Any, stichtag: Any) -> float | str:  # noqa: N802
     day, bad_day = parse_date(stichtag)
     if bad or basis is None or bad_day or day is None:
         return "Fehler: Soll oder Stichtag nicht lesbar."
-    row = load_rulebook().leitung_for(day)
+    row = _rules().leitung_for(day)
     if row is None:
         return f"Fehler: kein Leitungsanteil für {day:%d.%m.%Y} geregelt."
     return float(leitung_share(exact_float(basis), row))
+
+
+def _rules() -> RuleBook:
+    """The rule data of the add-in's configuration ([regeln] datei), else the built-in data.
+    A worksheet function cannot show a message box: an unusable rule file falls back to the
+    built-in data; the ribbon's "Regelstand" button names the problem."""
+    try:
+        return load_rulebook(load_config(find_config()).rules_file)
+    except ConfigError:
+        return load_rulebook()
 
 
 UDFS: Sequence[Any] = (KITA_FACHKRAFTQUOTE, KITA_PERSONALBEDARF, KITA_LEITUNGSANTEIL)

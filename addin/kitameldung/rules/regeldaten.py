@@ -405,7 +405,7 @@ def _review(reader: _Reader, data: dict[str, Any], base: RuleBook | None) -> Rev
         )
     else:
         review = base.review
-    return review if base is None else replace(review, rule_file=str(reader.path))
+    return review if base is None else replace(review, rule_file=str(reader.path), base=base.review)
 
 
 @lru_cache(maxsize=1)

@@ -75,6 +75,7 @@ class ReviewState:
     sources: str
     version: str = ""
     rule_file: str | None = None  # the provider's rule file that replaced or added rows
+    base: ReviewState | None = None  # with a rule file: the built-in data's review state
 
 
 @dataclass(frozen=True)
