@@ -77,7 +77,9 @@ def store_results(path: Path, sheet_name: str, results: dict[str, float | str]) 
             value = results.get(cell.get("r", ""))
             if value is None or cell.find(f"{{{MAIN_NS}}}f") is None:
                 continue
-            stored = ET.SubElement(cell, f"{{{MAIN_NS}}}v")
+            stored = cell.find(f"{{{MAIN_NS}}}v")  # openpyxl writes an empty one
+            if stored is None:
+                stored = ET.SubElement(cell, f"{{{MAIN_NS}}}v")
             if isinstance(value, str):
                 cell.set("t", "str")
                 stored.text = value
