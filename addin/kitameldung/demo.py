@@ -33,7 +33,7 @@ PLAN = [
     ("v2025-84", False, None, Variation(number_style="text_comma", seed=8)),
     ("v2023-68", False, m.over_capacity, Variation()),
     ("v2025-84", False, m.unknown_zuordnung, Variation(yes_no_style="mixed", seed=10)),
-    ("v2025-84", False, None, Variation(sheet_order_changed=True)),
+    ("v2025-84", False, m.form_repealed_key, Variation(sheet_order_changed=True)),
     ("v2025-84", False, m.missing_stichtag, Variation()),
 ]
 

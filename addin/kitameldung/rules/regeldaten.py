@@ -34,7 +34,7 @@ from kitameldung.rules.rulebook import (
 )
 
 DATED = ("schluessel", "leitung", "dispositionsspielraum", "fachkraftquote")
-SINGLE = ("pruefstand", "kitapersv", "betreuung", "fuehrungszeugnis")
+SINGLE = ("pruefstand", "kitapersv", "betreuung")
 ROW_KEYS = {
     "schluessel": {"krippe", "kindergarten"},
     "leitung": {"grundanteil", "baender"},
@@ -52,7 +52,6 @@ SINGLE_KEYS = {
         "hort_kinder",
         "quelle",
     },
-    "fuehrungszeugnis": {"jahre", "quelle"},
 }
 # Sane ranges: a value outside is a typing error (4.25 written as 425), not a law.
 RANGES: dict[str, tuple[Fraction, Fraction]] = {
@@ -67,7 +66,6 @@ RANGES: dict[str, tuple[Fraction, Fraction]] = {
     "hort_faktor_kurz": (Fraction(0), Fraction(3)),
     "hort_faktor_lang": (Fraction(0), Fraction(3)),
     "hort_kinder": (Fraction(1), Fraction(50)),
-    "jahre": (Fraction(1), Fraction(10)),
 }
 
 
@@ -347,24 +345,6 @@ def _build(path: Path, base: RuleBook | None) -> RuleBook:
             reader, data, "kitapersv", "quelle", reader.text, base.kitapersv_source if base else None
         ),
         review=_review(reader, data, base),
-        fuehrungszeugnis_jahre=int(
-            _field(
-                reader,
-                data,
-                "fuehrungszeugnis",
-                "jahre",
-                reader.number,
-                base.fuehrungszeugnis_jahre if base else None,
-            )
-        ),
-        fuehrungszeugnis_source=_field(
-            reader,
-            data,
-            "fuehrungszeugnis",
-            "quelle",
-            reader.text,
-            base.fuehrungszeugnis_source if base else None,
-        ),
         not_in_force=tuple(r for t in DATED for r in tables[t] if r.status != IN_KRAFT),
     )
 

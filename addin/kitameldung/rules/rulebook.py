@@ -104,8 +104,6 @@ class RuleBook:
     kitapersv: date  # the 2023 rules apply from here
     kitapersv_source: str
     review: ReviewState
-    fuehrungszeugnis_jahre: int = 5
-    fuehrungszeugnis_source: str = ""
     not_in_force: tuple[Row, ...] = ()
 
     def key_for(self, stichtag: date) -> KeyRow | None:
