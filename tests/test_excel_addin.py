@@ -404,3 +404,20 @@ def test_formulas_typed_into_the_planning_stay_formulas_in_excel(tmp_path: Path)
     spec = next(s for s in live_sheets(checked, ("gespraechsplanung",), NOW) if s.key == "gespraechsplanung")
     cell = spec.cells[(23, gp.COL["bemerkungen"])].value
     assert isinstance(cell, Formula) and cell.text == '"siehe "&A23'
+
+
+def test_the_addin_reaches_a_providers_rule_file_through_its_configuration(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "regeln-2027.toml"
+    rules.write_text('[[schluessel]]\nab = 2027-01-01\nkrippe = "4"\nquelle = "Novelle"\n', encoding="utf-8")
+    config = tmp_path / "kitameldung.toml"
+    config.write_text('[regeln]\ndatei = "regeln-2027.toml"\n', encoding="utf-8")
+    monkeypatch.setenv("KITAMELDUNG_CONFIG", str(config))
+    path = write_form(make_facility(6, date(2027, 2, 1), persons=8), tmp_path / "k.xlsx")
+    text = run("regelstand", remote_book(path), None, NOW)
+    assert "Betreuungsschlüssel ab 01.01.2027: Krippe 1 : 4," in text
+    assert f"Regeldatei {rules}" in text
+    config.write_text('[regeln]\ndatei = "fehlt.toml"\n', encoding="utf-8")
+    with pytest.raises(ActionError, match="fehlt.toml wurde nicht gefunden"):
+        run("regelstand", remote_book(path), None, NOW)

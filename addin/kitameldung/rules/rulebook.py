@@ -13,6 +13,8 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Protocol, TypeVar
 
+from kitameldung.dates import add_months
+
 IN_KRAFT, GEPLANT, AUFGEHOBEN = "in_kraft", "geplant", "aufgehoben"
 STATUSES = (IN_KRAFT, GEPLANT, AUFGEHOBEN)
 STATUS_TITLES = {
@@ -156,7 +158,7 @@ class RuleBook:
         """The rule data may be out of date: last reviewed more than twelve months before
         `today`, or the Stichtag lies after the review (section 9.5)."""
         reviewed = self.review.reviewed
-        limit = _add_months(reviewed, 12)
+        limit = add_months(reviewed, 12)
         return today > limit or (stichtag is not None and stichtag > reviewed)
 
 
@@ -174,17 +176,6 @@ def _in_force(rows: tuple[R, ...], stichtag: date) -> R | None:
         if row.valid_from <= stichtag:
             current = row
     return current
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 def exact(text: str | int | float) -> Fraction:
