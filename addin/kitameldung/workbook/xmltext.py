@@ -40,8 +40,10 @@ def root_prefix(xml: str) -> str:
 
 
 def attributes(tag: str) -> dict[str, str]:
+    """Attribute values as an XML parser reports them: entities and character references resolved."""
     return {
-        m.group(1): m.group(3) if m.group(3) is not None else (m.group(4) or "") for m in _ATTR.finditer(tag)
+        m.group(1): unescape(m.group(3) if m.group(3) is not None else (m.group(4) or ""))
+        for m in _ATTR.finditer(tag)
     }
 
 
@@ -66,7 +68,11 @@ def find_all(xml: str, name: str, start: int = 0, end: int | None = None) -> lis
     """Elements with local name `name` (no nesting of the same name, as in all parts we edit);
     anything inside comments, CDATA or processing instructions is passed over."""
     end = len(xml) if end is None else end
-    pattern = re.compile(rf"<((?:[\w.-]+:)?{re.escape(name)})(\s[^>]*?)?(/?)>", re.DOTALL)
+    # Attribute values may hold ">" and either kind of quote; a tag may end in white space.
+    pattern = re.compile(
+        rf"""<((?:[\w.-]+:)?{re.escape(name)})((?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*)(/?)>""",
+        re.DOTALL,
+    )
     hidden = _hidden_spans(xml)
     found: list[Element] = []
     pos = start
@@ -83,12 +89,13 @@ def find_all(xml: str, name: str, start: int = 0, end: int | None = None) -> lis
             found.append(Element(match.start(), match.end(), match.group(0), attrs, None, None))
             pos = match.end()
             continue
-        closing = xml.find(f"</{match.group(1)}>", match.end(), end)
-        while closing >= 0 and hidden and (skip := _skip_hidden(hidden, closing)) is not None:
-            closing = xml.find(f"</{match.group(1)}>", skip, end)
-        if closing < 0:
+        close = re.compile(rf"</{re.escape(match.group(1))}\s*>")
+        found_close = close.search(xml, match.end(), end)
+        while found_close and hidden and (skip := _skip_hidden(hidden, found_close.start())) is not None:
+            found_close = close.search(xml, skip, end)
+        if found_close is None:
             raise ValueError(f"element <{name}> is not closed")
-        stop = closing + len(match.group(1)) + 3
+        closing, stop = found_close.start(), found_close.end()
         found.append(Element(match.start(), stop, xml[match.start() : stop], attrs, match.end(), closing))
         pos = stop
 
@@ -139,10 +146,24 @@ def inner(xml: str, element: Element) -> str:
     return unescape(xml[element.body_start : element.body_end])
 
 
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#[0-9]+|lt|gt|quot|apos|amp);")
+_NAMED = {"lt": "<", "gt": ">", "quot": '"', "apos": "'", "amp": "&"}
+
+
 def unescape(value: str) -> str:
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
-        value = value.replace(entity, char)
-    return value
+    """The five XML entities and character references, in one pass (so "&amp;lt;" stays "&lt;")."""
+    if "&" not in value:
+        return value
+
+    def one(match: re.Match[str]) -> str:
+        ref = match.group(1)
+        if ref.startswith("#x"):
+            return chr(int(ref[2:], 16))
+        if ref.startswith("#"):
+            return chr(int(ref[1:]))
+        return _NAMED[ref]
+
+    return _ENTITY.sub(one, value)
 
 
 CELL_LIMIT = 32767  # characters Excel keeps in one cell
