@@ -229,21 +229,29 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
+    from kitameldung.batch.columns import COLUMNS
     from kitameldung.batch.exports import write_csv, write_json
     from kitameldung.batch.folder import exit_status, folder_companions, overview_target, summary_lines
     from kitameldung.batch.overview import write_overview
     from kitameldung.batch.runner import refresh_many
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
+    from kitameldung.workbook.outputs import check_outputs
 
     files = files_of(args)
     if not files:
+        return EXIT_UNREADABLE
+    overview = overview_target(args.dateien, files, args.uebersicht)
+    try:  # before anything runs: no output lands on an input or on a file that is not ours
+        outputs = [(overview, "traegeruebersicht"), (args.csv, "csv"), (args.json, "json")]
+        check_outputs(outputs, files, csv_header=";".join(c.key for c in COLUMNS))
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     cache = None if args.ohne_cache else ResultCache.default()
     items = _with_progress(
         files, lambda advance: refresh_many(files, settings, args.prozesse, cache, advance), args.quiet
     )
-    overview = overview_target(args.dateien, files, args.uebersicht)
     shown = items + folder_companions(args.dateien, items, settings, cache)
     try:
         if overview is not None:

@@ -29,9 +29,15 @@ def export(args: argparse.Namespace, settings: Settings) -> int:
 def termine(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.calendar_export import collect, write_calendar
     from kitameldung.workbook.atomic import WriteError
+    from kitameldung.workbook.outputs import check_output
 
     files = files_of(args)
     if not files:
+        return EXIT_UNREADABLE
+    try:
+        check_output(args.ics, "ics", files)
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     von = args.von or date.today()
     if args.bis and args.bis < von:

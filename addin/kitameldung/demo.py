@@ -7,6 +7,7 @@ The folder is the demo's own: a folder holding other files is never written into
 from __future__ import annotations
 
 import random
+import zipfile
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -16,10 +17,13 @@ from kitameldung.planning.table import Scalar
 from kitameldung.replica import Variation, make_facility, write_form
 from kitameldung.replica import mistakes as m
 from kitameldung.replica.facility import KITA_NAMES
+from kitameldung.workbook.ours import own_file_kind
 
 TRAEGER = "Kita-Verbund Havelland gGmbH"
 TRAEGER_ANSCHRIFT = "Lindenstraße 12, 14467 Potsdam"
 BROKEN = "kita-13-beschaedigt.xlsx"
+BROKEN_BYTES = b"PK\x03\x04 dies ist keine vollstaendige Arbeitsmappe"
+DEMO_MARK = b"kitameldung:demo"  # zip archive comment of every workbook the demo writes
 
 # (variant, report of the previous year?, mistake or None, variation)
 PLAN = [
@@ -74,6 +78,16 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
                 f"({', '.join(foreign[:3])}{' …' if len(foreign) > 3 else ''}); er wird nicht überschrieben. "
                 "Bitte einen neuen Ordnernamen angeben, z. B. kitameldung demo demo-2."
             )
+        taken = [n for n in names if (folder / n).exists() and not _written_by_demo(folder / n)]
+        overview = folder / OVERVIEW_NAME
+        if overview.exists() and own_file_kind(overview) != "traegeruebersicht":
+            taken.append(OVERVIEW_NAME)
+        if taken:
+            raise DemoError(
+                f"Im Ordner {folder} liegen Dateien mit den Namen der Demo, die nicht von der Demo stammen "
+                f"({', '.join(taken[:3])}{' …' if len(taken) > 3 else ''}); sie werden nicht überschrieben. "
+                "Bitte einen neuen Ordnernamen angeben, z. B. kitameldung demo demo-2."
+            )
     folder.mkdir(parents=True, exist_ok=True)
     current = stichtag_for(today)
     paths = []
@@ -89,11 +103,29 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
         )
         if mistake is not None:
             facility = mistake(facility).facility
-        paths.append(write_form(facility, folder / name, variant, variation))
+        path = write_form(facility, folder / name, variant, variation)
+        _mark(path)
+        paths.append(path)
     broken = folder / BROKEN
-    broken.write_bytes(b"PK\x03\x04 dies ist keine vollstaendige Arbeitsmappe")
+    broken.write_bytes(BROKEN_BYTES)
     paths.append(broken)
     return paths
+
+
+def _mark(path: Path) -> None:
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.comment = DEMO_MARK
+
+
+def _written_by_demo(path: Path) -> bool:
+    """A file of a demo name that the demo wrote (refreshes keep the archive comment)."""
+    try:
+        if path.read_bytes() == BROKEN_BYTES:
+            return True
+        with zipfile.ZipFile(path) as archive:
+            return archive.comment == DEMO_MARK
+    except (OSError, zipfile.BadZipFile, EOFError, ValueError):
+        return False
 
 
 def talks_on_record(keys: list[str], today: date, seed: str) -> dict[str, dict[str, Scalar]]:

@@ -60,13 +60,19 @@ def refresh_folder(folder: Path, settings: Settings) -> Path:
     from kitameldung.batch.files import OVERVIEW_NAME, expand
     from kitameldung.batch.overview import write_overview
     from kitameldung.batch.runner import refresh_many
+    from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
+    from kitameldung.workbook.outputs import check_output
 
     files = expand([folder], recursive=True)
     if not files:
         raise ActionError(f"Im Ordner {folder} liegen keine Excel-Meldungen.")
-    items = refresh_many(files, settings, cache=ResultCache.default())
     overview = folder / OVERVIEW_NAME
+    try:
+        check_output(overview, "traegeruebersicht", files)
+    except WriteError as err:
+        raise ActionError(str(err)) from err
+    items = refresh_many(files, settings, cache=ResultCache.default())
     write_overview(items, overview)
     return overview
 

@@ -10,6 +10,7 @@ facility report; every part stays as it was.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from kitameldung.sheets.spec import MARKER_PREFIX
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.grid import read_grid, read_grids
 from kitameldung.workbook.ours import OWN_FILE_MARK, OurSheet, our_sheets
+from kitameldung.workbook.outputs import check_output
 from kitameldung.workbook.package import Package
 from kitameldung.workbook.registry import refers_to_sheet
 from kitameldung.workbook.styles import remove_styles
@@ -36,11 +38,12 @@ _NOT_TELLING = re.compile(r"[\d\s.,:;%/+-]*|\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$
 def export_behoerde(source: Path, target: Path) -> Outcome:
     """A copy without any sheet or trace of kitameldung; every other part byte-identical."""
     try:
-        if target.resolve() == source.resolve():
+        if target.resolve() == source.resolve() or (target.exists() and os.path.samefile(target, source)):
             raise WriteError(
                 f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
                 "Arbeitsdatei mit Prüfbericht erhalten bleibt."
             )
+        check_output(target, "behoerdenfassung", [source])
         if target.suffix.lower() not in (".xlsx", ".xlsm"):
             raise WriteError(f"{target.name}: Bitte als .xlsx (oder .xlsm) speichern.")
         refuse_if_open(target)

@@ -30,6 +30,13 @@ OWN_FILE_MARK = "kitameldung:"
 OWN_FILES = {"behoerdenfassung": "Behördenfassung", "traegeruebersicht": "Trägerübersicht"}
 CUSTOM_PROPERTY = "kitameldung"
 EXCEL_NAME_LIMIT = 31
+# The title in A1 of each of our sheets, as written before the marker cell existed.
+LEGACY_TITLES = {
+    "pruefbericht": "Prüfbericht – ",
+    "quote": "Quote & Bedarf – ",
+    "gespraechsplanung": "Gesprächsplanung – ",
+    "leitfaden": "Leitfaden",
+}
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ def our_sheets(package: Package, everywhere: bool = True) -> list[OurSheet]:
         return found
     strings: list[str] | None = None
     by_part = {o.entry.rel_id for o in found}
+    first_cells: dict[str, str] = {}  # rel id -> text of A1, for sheets of the legacy tab names
     for entry in entries:
         if entry.rel_id in by_part or entry.part is None:
             continue
@@ -71,6 +79,8 @@ def our_sheets(package: Package, everywhere: bool = True) -> list[OurSheet]:
                     part = package.part_of_type("sharedStrings")
                     strings = shared_strings(package.get(part) if part else None)
                 text = strings[cell.shared_index] if cell.shared_index < len(strings) else None
+            if (cell.row, cell.col) == (1, 1) and isinstance(text, str):
+                first_cells[entry.rel_id] = text
             key = marker_key(text)
             if key is not None:
                 found.append(OurSheet(entry, key, "marker"))
@@ -79,7 +89,10 @@ def our_sheets(package: Package, everywhere: bool = True) -> list[OurSheet]:
     marked = {o.entry.rel_id for o in found}
     for entry in entries:
         key = next((k for k, title in SHEET_NAMES.items() if title == entry.name), None)
-        if key is not None and key not in keys and entry.rel_id not in marked:
+        if key is None or key in keys or entry.rel_id in marked:
+            continue
+        # A tab of our old name is ours only with our layout: a user's own "Prüfbericht" is not.
+        if first_cells.get(entry.rel_id, "").startswith(LEGACY_TITLES[key]):
             found.append(OurSheet(entry, key, "name"))
     return sorted(found, key=lambda o: o.entry.index)
 
