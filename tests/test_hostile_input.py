@@ -236,7 +236,11 @@ def test_two_refreshes_of_one_folder_at_once_never_fail_each_other(tmp_path: Pat
     ]
     outputs = [run.communicate(timeout=300) for run in runs]
     for run, (out, err) in zip(runs, outputs):
-        assert run.returncode in (0, 1), out + err
+        # A file the other run wrote meanwhile is left to it (never replaced unseen): exit 2 with
+        # that reason and no other.
+        problems = [line for line in out.splitlines() if line.strip().startswith("✗")]
+        assert all("während der Aktualisierung gespeichert" in line for line in problems), out + err
+        assert run.returncode in (0, 1) or (run.returncode == 2 and problems), out + err
         assert "Traceback" not in err and "No such file" not in out + err
     assert not list(folder.glob(f"*{TEMP_SUFFIX}"))
     for path in folder.glob("kita*.xlsx"):

@@ -13,6 +13,7 @@ from kitameldung.checks import Finding, NotCheckable, Severity, not_checkable, r
 from kitameldung.evaluation import Staffing, evaluate
 from kitameldung.evaluation.second_opinion import FormFigure, compare
 from kitameldung.form import FormError, Profile, load_profile, read_meldung
+from kitameldung.form.workbook import Snapshot
 from kitameldung.model import Meldung
 from kitameldung.rules import Parameters, RuleBook, load_rulebook
 from kitameldung.rules.catalogue import QualificationCatalogue, load_catalogue
@@ -70,10 +71,11 @@ def load_settings(
     )
 
 
-def check_file(path: Path, settings: Settings | None = None) -> Result:
+def check_file(path: Path, settings: Settings | None = None, snapshot: Snapshot | None = None) -> Result:
+    """`snapshot`: the file's bytes read once by a caller that also writes it (refresh)."""
     settings = settings or Settings()
     try:
-        meldung = read_meldung(path, settings.profile)
+        meldung = read_meldung(path, settings.profile, snapshot)
     except FormError as err:
         return Result(path, settings, error=str(err))
     return check_meldung(path, meldung, settings)

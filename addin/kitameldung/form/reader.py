@@ -25,7 +25,7 @@ from kitameldung.form.values import (
     parse_zuordnung,
 )
 from kitameldung.form.variants import detect_variant
-from kitameldung.form.workbook import FormError, Sheet, open_sheets
+from kitameldung.form.workbook import FormError, Sheet, Snapshot, open_sheets
 from kitameldung.model import AGE_GROUPS, Layout, Meldung, Person, Places, Value
 
 Parser = Callable[[object], tuple[object, bool]]
@@ -61,9 +61,10 @@ DATA_FIELDS = (
 )
 
 
-def read_meldung(path: Path, profile: Profile | None = None) -> Meldung:
-    """Read a Personalmeldung. Raises FormError (German) when it is none or cannot be read."""
-    return meldung_from_sheets(path, open_sheets(path), profile)
+def read_meldung(path: Path, profile: Profile | None = None, snapshot: Snapshot | None = None) -> Meldung:
+    """Read a Personalmeldung (from `snapshot` when the file was read already). Raises FormError
+    (German) when it is none or cannot be read."""
+    return meldung_from_sheets(path, open_sheets(path, snapshot), profile)
 
 
 def meldung_from_sheets(path: Path, sheets: list[Sheet], profile: Profile | None = None) -> Meldung:

@@ -8,6 +8,8 @@ message that names the file and says what to do.
 
 from __future__ import annotations
 
+import io
+import os
 import stat
 import zipfile
 from dataclasses import dataclass, field
@@ -24,6 +26,12 @@ ZIP_MAGIC = b"PK\x03\x04"
 
 Cell = Any  # what calamine returns: str, float, int, bool, date, datetime, time, timedelta
 Range = tuple[tuple[int, int], tuple[int, int]]
+Signature = tuple[int, int, int, int]  # size, modified (ns), status changed (ns), inode
+
+
+def signature(info: os.stat_result) -> Signature:
+    """What tells that a file is still the one that was read: any save changes one of these."""
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 class FormError(Exception):
@@ -64,16 +72,16 @@ MAX_RATIO = 500  # uncompressed / compressed of a part larger than 1 MiB
 ZIP_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 
 
-def check_package(path: Path) -> None:
+def check_package(path: Path, data: bytes | None = None) -> None:
     """Refuse, with a German reason, what no Personalmeldung looks like: packages too large or
     that inflate far beyond their size, duplicate or encrypted members, other compression."""
     name = path.name
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if (len(data) if data is not None else path.stat().st_size) > MAX_FILE_BYTES:
         raise FormError(
             f"{name}: Die Datei ist größer als {MAX_FILE_BYTES // 2**20} MB – keine Personalmeldung."
         )
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(data) if data is not None else path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as err:
         raise FormError(
@@ -106,13 +114,17 @@ def _package_problem(infos: list[zipfile.ZipInfo]) -> str | None:
     return None
 
 
-def file_kind(path: Path) -> str:
+def file_kind(path: Path, data: bytes | None = None) -> str:
     """'xlsx' (a zip package), 'encrypted', 'xls' (old binary format), 'empty', 'special' (no
-    regular file: a pipe, device or socket, never opened) or 'unknown'."""
-    if not stat.S_ISREG(path.stat().st_mode):
-        return "special"
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    regular file: a pipe, device or socket, never opened) or 'unknown'. With `data` (the file's
+    bytes, already read) the file is not opened again."""
+    if data is None:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return "special"
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    else:
+        head = data[:8]
     if not head:
         return "empty"
     if head.startswith(ZIP_MAGIC):
@@ -121,7 +133,7 @@ def file_kind(path: Path) -> str:
         import olefile
 
         try:
-            with olefile.OleFileIO(str(path)) as ole:
+            with olefile.OleFileIO(data if data is not None else str(path)) as ole:
                 if ole.exists("EncryptionInfo") or ole.exists("EncryptedPackage"):
                     return "encrypted"
         except OSError:
@@ -134,17 +146,48 @@ def readable_kind(path: Path) -> str:
     """'xlsx' or 'xls' for a file worth opening; everything else a FormError in German
     (missing, a folder, a pipe or device, empty, encrypted, no Excel file, a package no form
     looks like)."""
+    return take_snapshot(path).kind
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A workbook file read once: the reader and the package writer work on these same bytes,
+    and the file is replaced only while it still has this `signature` (nobody saved it since)."""
+
+    path: Path
+    data: bytes
+    kind: str  # "xlsx" | "xls"
+    signature: Signature
+
+
+def take_snapshot(path: Path) -> Snapshot:
+    """Read a workbook once, checked as `readable_kind` describes; FormError (German) if it is
+    no file worth opening. A file that changes while it is read is read again."""
     name = path.name
-    if not path.exists():
-        raise FormError(f"{name}: Die Datei wurde nicht gefunden.")
-    if path.is_dir():
-        raise FormError(f"{name}: Das ist ein Ordner, keine Excel-Datei.")
     try:
-        kind = file_kind(path)
+        info = path.stat()
+    except FileNotFoundError:
+        raise FormError(f"{name}: Die Datei wurde nicht gefunden.") from None
     except OSError as err:
         raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({german_reason(err)}).") from err
-    if kind == "special":
+    if stat.S_ISDIR(info.st_mode):
+        raise FormError(f"{name}: Das ist ein Ordner, keine Excel-Datei.")
+    if not stat.S_ISREG(info.st_mode):
         raise FormError(f"{name}: Das ist keine gewöhnliche Datei (Gerät, Pipe oder Socket) – übersprungen.")
+    if info.st_size > MAX_FILE_BYTES:
+        raise FormError(
+            f"{name}: Die Datei ist größer als {MAX_FILE_BYTES // 2**20} MB – keine Personalmeldung."
+        )
+    try:
+        for _ in range(3):
+            before = signature(path.stat())
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+            if signature(path.stat()) == before:
+                break
+    except OSError as err:
+        raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({german_reason(err)}).") from err
+    kind = file_kind(path, data)
     if kind == "empty":
         raise FormError(
             f"{name}: Die Datei ist leer (0 Byte). Bitte die Meldung erneut aus Excel speichern "
@@ -161,20 +204,21 @@ def readable_kind(path: Path) -> str:
             "Personalmeldung als Excel-Datei speichern."
         )
     if kind == "xlsx":
-        check_package(path)
-    return kind
+        check_package(path, data)
+    return Snapshot(path, data, kind, before)
 
 
-def open_sheets(path: Path) -> list[Sheet]:
+def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
     name = path.name
-    if readable_kind(path) == "xls":
+    snapshot = snapshot or take_snapshot(path)
+    if snapshot.kind == "xls":
         raise FormError(
             f"{name}: Das ist eine Arbeitsmappe im alten Excel-Format (.xls). Bitte in Excel öffnen, "
             "unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern und diese "
             "Datei verwenden."
         )
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(snapshot.data))
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:

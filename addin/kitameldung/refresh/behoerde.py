@@ -43,10 +43,10 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
                 f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
                 "Arbeitsdatei mit Prüfbericht erhalten bleibt."
             )
-        check_output(target, "behoerdenfassung", [source])
         if target.suffix.lower() not in (".xlsx", ".xlsm"):
             raise WriteError(f"{target.name}: Bitte als .xlsx (oder .xlsm) speichern.")
         refuse_if_open(target)
+        check_output(target, "behoerdenfassung", [source])
         package = Package.read(source)
         removed = behoerde_package(package)
         package.write(target)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.form import FormError
+from kitameldung.form.workbook import take_snapshot
 from kitameldung.pipeline import Result, Settings, check_file
 from kitameldung.planning import Plan
 from kitameldung.planning.overview import planning_data
@@ -44,10 +45,14 @@ def refresh_file(
     takeover = None
     try:
         refuse_if_open(path)
-        result = check_file(path, settings)
+        try:
+            snapshot = take_snapshot(path)  # one read: the check and the package see the same bytes
+        except FormError as err:
+            return Outcome(path, FAILED, str(err), Result(path, settings, error=str(err)))
+        result = check_file(path, settings, snapshot)
         if not result.ok:
             return Outcome(path, FAILED, result.error or "", result)
-        original = Package.read(path)
+        original = Package.read(path, snapshot)
         previous = previous_plan(path, original)
         if carry is not None:
             takeover = take_over(carry, previous)
@@ -64,7 +69,7 @@ def refresh_file(
         planning = plan_for(result, previous, checked_at)
         sheets = build_sheets(result, checked_at, planning)
         PackageBook(path, original).write_sheets(sheets)
-        original.write(path)
+        original.write(path, expect=snapshot.signature)
     except (FormError, WriteError) as err:
         return Outcome(path, FAILED, str(err))
     except XmlRefused as err:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kitameldung.errors import german_reason
+from kitameldung.form.workbook import Signature, signature
 
 TEMP_SUFFIX = ".kitameldung.tmp"
 STALE_SECONDS = 24 * 3600  # a temp file this old is left over, whoever wrote it
@@ -53,9 +54,14 @@ def new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
+class ChangedMeanwhile(WriteError):
+    """The file was saved by someone else while we worked on it: nothing was written."""
+
+
+def write_atomic(path: Path, write: Callable[[BinaryIO], None], expect: Signature | None = None) -> None:
     """Call `write` on a temp file beside `path` (beside the target of a link), then put it in
-    place with one rename."""
+    place with one rename. With `expect` (the signature of the file as it was read), the rename
+    happens only if the file is still that one: a colleague's save is never replaced."""
     path = Path(os.path.realpath(path))
     folder = path.parent
     before = _existing(path)
@@ -75,7 +81,16 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
             out.flush()
             os.fsync(out.fileno())
         _take_over(temp, before)
+        if expect is not None and _current_signature(path) != expect:
+            temp.unlink(missing_ok=True)
+            raise ChangedMeanwhile(
+                f"{path.name}: Die Datei wurde während der Aktualisierung gespeichert (von Excel oder "
+                "jemand anderem). kitameldung hat nichts geschrieben, damit diese Änderung erhalten "
+                "bleibt; bitte die Aktualisierung wiederholen."
+            )
         os.replace(temp, path)
+    except ChangedMeanwhile:
+        raise
     except PermissionError as err:
         temp.unlink(missing_ok=True)
         raise WriteError(
@@ -92,6 +107,13 @@ def write_atomic(path: Path, write: Callable[[BinaryIO], None]) -> None:
         temp.unlink(missing_ok=True)
         raise
     _sync_folder(folder)
+
+
+def _current_signature(path: Path) -> Signature | None:
+    try:
+        return signature(path.stat())
+    except OSError:
+        return None
 
 
 def _existing(path: Path) -> os.stat_result | None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kitameldung.errors import german_reason
-from kitameldung.form.workbook import MAX_PART_BYTES, FormError, readable_kind
+from kitameldung.form.workbook import MAX_PART_BYTES, FormError, Signature, Snapshot, take_snapshot
 from kitameldung.workbook import registry, usage
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.paths import rels_path, resolve
@@ -75,15 +75,18 @@ class Package:
     # ------------------------------------------------------------------ reading and writing
 
     @classmethod
-    def read(cls, path: Path) -> Package:
+    def read(cls, path: Path, snapshot: Snapshot | None = None) -> Package:
+        """The package of `path`, from `snapshot` when the file was read already (the same
+        bytes the form reader saw)."""
         name = path.name
-        if readable_kind(path) == "xls":
+        snapshot = snapshot or take_snapshot(path)
+        if snapshot.kind == "xls":
             raise FormError(
                 f"{name}: Arbeitsmappen im alten Format (.xls) kann kitameldung nicht ergänzen. Bitte in "
                 "Excel unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern."
             )
         try:
-            with zipfile.ZipFile(path) as archive:
+            with zipfile.ZipFile(io.BytesIO(snapshot.data)) as archive:
                 entries = [(info, _read_member(archive, info)) for info in archive.infolist()]
                 comment = archive.comment
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
@@ -118,8 +121,9 @@ class Package:
         """An independent package sharing the (immutable) part bytes."""
         return Package(self.path, [(info, self._data[info.filename]) for info in self._infos], self.comment)
 
-    def write(self, target: Path) -> None:
-        write_atomic(target, self._write_zip)
+    def write(self, target: Path, expect: Signature | None = None) -> None:
+        """Atomically; with `expect`, only while the file is still the one that was read."""
+        write_atomic(target, self._write_zip, expect)
 
     def _write_zip(self, out: BinaryIO) -> None:
         with zipfile.ZipFile(out, "w") as archive:
