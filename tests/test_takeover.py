@@ -5,6 +5,7 @@ and the ribbon action on xlwings' remote Book)."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,12 +15,13 @@ from livebook import remote_book, written_cells
 from roundtrip import planning_values, type_planning
 
 from kitameldung.cli import main
-from kitameldung.excel.actions import uebernehmen
+from kitameldung.excel.actions import ActionError, uebernehmen
 from kitameldung.excel.live import LiveBook
 from kitameldung.pipeline import Settings
 from kitameldung.planning.table import BY_FIELD, MANUAL, Entry, Plan
 from kitameldung.planning.takeover import PREVIOUS_YEAR, take_over
 from kitameldung.refresh import FAILED, refresh_file
+from kitameldung.refresh.behoerde import export_behoerde
 from kitameldung.replica import make_facility, write_form
 
 from conftest import cycles
@@ -120,3 +122,53 @@ def test_the_ribbon_takes_over_into_the_open_book(tmp_path: Path) -> None:
 
     assert cells[(row, gp.COL["bemerkungen"])] == "aus dem Vorjahr"
     assert openpyxl.load_workbook(old)  # the old workbook is only read
+
+
+def _with_planning(path: Path) -> str:
+    assert refresh_file(path, Settings()).status != FAILED
+    key = list(planning_values(path))[0]
+    type_planning(path, {key: {"vereinbarte Ziele": "vertraulich: Gespräch zur Belastung"}})
+    return key
+
+
+def test_planning_never_goes_to_another_facility_unasked(tmp_path: Path, capsys) -> None:
+    old = write_form(make_facility(73, date(2025, 10, 1)), tmp_path / "sonnenschein-2025.xlsx")
+    _with_planning(old)
+    other = make_facility(74, date(2026, 10, 1))
+    other.staff = [replace(m) for m in make_facility(73).staff]  # even with the same staff names
+    new = write_form(other, tmp_path / "regenbogen-2026.xlsx")
+    before = new.read_bytes()
+    assert main(["planung", "uebernehmen", str(old), str(new)]) == 2
+    err = capsys.readouterr().err
+    assert "verschiedener Einrichtungen" in err and "--andere-einrichtung" in err
+    assert str(make_facility(73).einrichtung) in err and str(other.einrichtung) in err
+    assert new.read_bytes() == before
+    with pytest.raises(ActionError, match="anderen Einrichtung"):
+        uebernehmen(LiveBook(remote_book(new)), Settings(), datetime(2026, 11, 1, 9), old)
+    assert main(["planung", "uebernehmen", str(old), str(new), "--andere-einrichtung"]) == 0
+    assert any("vertraulich" in str(v) for row in planning_values(new).values() for v in row.values())
+
+
+def test_a_renamed_facility_with_its_number_is_the_same_facility(tmp_path: Path) -> None:
+    facility = make_facility(75, date(2025, 10, 1))
+    old = write_form(facility, tmp_path / "alt.xlsx")
+    _with_planning(old)
+    renamed = facility.copy()
+    renamed.stichtag, renamed.einrichtung = date(2026, 10, 1), "Kita „Neuer Name“"
+    new = write_form(renamed, tmp_path / "neu.xlsx")
+    assert main(["planung", "uebernehmen", str(old), str(new)]) == 0
+
+
+def test_a_behoerdenfassung_is_never_a_target(tmp_path: Path, capsys) -> None:
+    facility = make_facility(76, date(2025, 10, 1))
+    old = write_form(facility, tmp_path / "alt.xlsx")
+    _with_planning(old)
+    later = facility.copy()
+    later.stichtag = date(2026, 10, 1)
+    new = write_form(later, tmp_path / "neu.xlsx")
+    assert refresh_file(new, Settings()).status != FAILED
+    abgabe = tmp_path / "abgabe.xlsx"
+    assert export_behoerde(new, abgabe).status != FAILED
+    before = abgabe.read_bytes()
+    assert main(["planung", "uebernehmen", str(old), str(abgabe), "--andere-einrichtung"]) == 2
+    assert "Behördenfassung" in capsys.readouterr().err and abgabe.read_bytes() == before

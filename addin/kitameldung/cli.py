@@ -145,6 +145,11 @@ def _parser() -> argparse.ArgumentParser:
     planung.add_argument("aktion", choices=["uebernehmen"], help="uebernehmen")
     planung.add_argument("alt", type=Path, metavar="ALT", help="Meldung des Vorjahrs mit Gesprächsplanung")
     planung.add_argument("neu", type=Path, metavar="NEU", help="neue Meldung, die die Planung erhält")
+    planung.add_argument(
+        "--andere-einrichtung",
+        action="store_true",
+        help="auch übernehmen, wenn ALT und NEU verschiedene Einrichtungen sind (Einrichtungs-Nr. oder Name)",
+    )
     common(planung)
     planung.set_defaults(run=tools.planung)
 

@@ -138,14 +138,13 @@ def planung(args: argparse.Namespace, settings: Settings) -> int:
     """`planung uebernehmen ALT NEU`: last year's Gesprächsplanung into the new Meldung."""
     from kitameldung.form import FormError
     from kitameldung.refresh import FAILED, refresh_file
+    from kitameldung.refresh.takeover import TakeoverRefused, check_takeover
     from kitameldung.workbook.ourbook import planning_to_take_over
 
-    if args.alt.resolve() == args.neu.resolve():
-        print("kitameldung: ALT und NEU sind dieselbe Datei.", file=sys.stderr)
-        return EXIT_UNREADABLE
     try:
+        check_takeover(args.alt, args.neu, settings, args.andere_einrichtung)
         old = planning_to_take_over(args.alt)
-    except FormError as err:
+    except (FormError, TakeoverRefused) as err:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
     outcome = refresh_file(args.neu, settings, carry=old)

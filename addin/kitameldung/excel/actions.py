@@ -15,8 +15,9 @@ from typing import Any
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, datum
 from kitameldung.excel.live import LiveBook
-from kitameldung.form import FormError, meldung_from_sheets
+from kitameldung.form import FormError, meldung_from_sheets, read_meldung
 from kitameldung.form.workbook import Sheet
+from kitameldung.identity import facility_title, same_facility
 from kitameldung.pipeline import Result, Settings, check_meldung
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
@@ -142,12 +143,21 @@ def quote(book: WorkbookPort, settings: Settings, now: datetime) -> str:
 
 
 def uebernehmen(book: WorkbookPort, settings: Settings, now: datetime, source: Path) -> str:
-    """Last year's Gesprächsplanung (file `source`) into the planning of the open book."""
+    """Last year's Gesprächsplanung (file `source`) into the planning of the open book, only
+    from a report of the same facility."""
+    checked = check_live(book, settings)
     try:
         old = planning_to_take_over(source)
+        earlier = read_meldung(source, settings.profile)
     except FormError as err:
         raise ActionError(str(err)) from err
-    checked = check_live(book, settings)
+    current = checked.result.meldung
+    if current is not None and same_facility(earlier, current) is False:
+        raise ActionError(
+            f"{source.name} ({facility_title(earlier)}) ist die Meldung einer anderen Einrichtung als "
+            f"{book.name} ({facility_title(current)}); die vertrauliche Gesprächsplanung wird nicht "
+            "übertragen. Bitte die Meldung derselben Einrichtung wählen."
+        )
     takeover = take_over(old, checked.previous)
     checked = replace(checked, previous=takeover.plan)
     book.write_sheets(our_sheets(checked, ("gespraechsplanung", "leitfaden"), now))
