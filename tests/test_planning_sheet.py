@@ -270,3 +270,45 @@ def test_the_outlook_shows_the_quota_falling_when_a_contract_ends(tmp_path: Path
     september = by_day[date(2027, 9, 1)]
     assert september.fachkraftquote == pytest.approx(32 / 48) and september.quota_ok is False
     assert any("Ende Person 2 (31.08.2027)" in c for c in september.changes)
+
+
+def test_what_people_type_over_grey_or_computed_columns_is_moved_to_bemerkungen(tmp_path: Path) -> None:
+    from roundtrip import planning_values, type_planning
+
+    facility = make_facility(91, date(2026, 10, 1), persons=8)
+    path = write_form(facility, tmp_path / "kita.xlsx")
+    assert refresh_file(path, Settings(), datetime(2026, 11, 2, 9)).status != FAILED
+    keys = list(planning_values(path))
+    typed = {
+        keys[0]: {"beschäftigt bis": "erledigt", "Wochenstunden": 25},
+        keys[1]: {"Ampel": "Gespräch am 12.11. geführt", "Bemerkungen": "schon da"},
+        keys[2]: {"nächstes Gespräch fällig": datetime(2027, 2, 1)},
+    }
+    type_planning(path, typed)
+    outcome = refresh_file(path, Settings(), datetime(2026, 11, 3, 9))
+    assert outcome.status != FAILED
+    assert "3 Einträge in grauen oder berechneten Spalten" not in outcome.message
+    assert "4 Einträge in grauen oder berechneten Spalten" in outcome.message
+    values = planning_values(path)
+    first = values[keys[0]]["Bemerkungen"]
+    assert "„beschäftigt bis“: erledigt" in first and "„Wochenstunden“: 25" in first and "03.11.2026" in first
+    assert values[keys[0]]["beschäftigt bis"] in (None, "")  # the form's value again
+    second = values[keys[1]]["Bemerkungen"]
+    assert second.startswith("schon da\n") and "„Ampel“: Gespräch am 12.11. geführt" in second
+    assert "„nächstes Gespräch fällig“: 01.02.2027" in values[keys[2]]["Bemerkungen"]
+    formulas = planning_values(path, formulas=True)
+    assert str(formulas[keys[1]]["Ampel"]).startswith("=") and str(
+        formulas[keys[2]]["nächstes Gespräch fällig"]
+    ).startswith("=")
+    # a second refresh moves nothing again, and a changed form is no typing
+    again = refresh_file(path, Settings(), datetime(2026, 11, 4, 9))
+    assert "grauen oder berechneten" not in again.message
+    book = openpyxl.load_workbook(path)
+    form = book["Personalmeldung"]
+    form["I22"] = 30.5  # the form's hours change: the grey column follows without a note
+    book.save(path)
+    assert main(["refresh", str(path), "--quiet"]) in (0, 1)
+    after = planning_values(path)
+    assert all("30,5" not in str(row.get("Bemerkungen")) for row in after.values())
+    assert after[keys[0]]["Bemerkungen"] == values[keys[0]]["Bemerkungen"]
+    assert 30.5 in {row.get("Wochenstunden") for row in after.values()}

@@ -23,6 +23,7 @@ from kitameldung.planning.table import (
     Slot,
     TypedFormula,
     left_since,
+    typed_over,
 )
 from kitameldung.text import normalize
 
@@ -81,10 +82,26 @@ def plan_from_rows(rows: list[list[Any]], formulas: dict[tuple[int, int], str] |
             headers.append(value.strip())
     key_col = next(c for c, f in fields.items() if f == "kennung")
     plan = Plan(extra_headers=headers)
+    body = range(top + 1, len(rows))
+    # Computed columns hold formulas: a plain value there was typed by a person (sheets read
+    # without their formulas are not judged). Grey columns carry a fingerprint per row.
+    computed = [c for c, f in fields.items() if BY_FIELD[f].kind == FORMULA]
+    judge_computed = any((r, c) in formulas for r in body for c in computed)
+    checksum_col = next((c for c, f in fields.items() if f == "pruefwert"), None)
     seen: set[str] = set()
     for r in range(top + 1, len(rows)):
         row = rows[r]
         cells = {c: _clean(row[c], BY_FIELD[f].style) for c, f in fields.items() if c < len(row)}
+        overrides: dict[str, Scalar] = {}
+        if checksum_col is not None:
+            grey = {fields[c]: v for c, v in cells.items()}
+            for name in typed_over(grey, cells.get(checksum_col)):
+                if grey.get(name) is not None:
+                    overrides[name] = grey[name]
+                    cells.pop(next(c for c, f in fields.items() if f == name))
+        for c in computed:
+            if judge_computed and (r, c) not in formulas and cells.get(c) is not None:
+                overrides[fields[c]] = cells.pop(c)
         typed = {i: _clean(row[c], "text") for c, i in extras.items() if c < len(row)}
         key = str(cells.get(key_col) or "").strip()
         values = {fields[c]: v for c, v in cells.items() if v is not None}
@@ -99,17 +116,22 @@ def plan_from_rows(rows: list[list[Any]], formulas: dict[tuple[int, int], str] |
             plan.entries.append(
                 Entry(
                     key,
-                    {f: v for f, v in values.items() if BY_FIELD[f].kind == FORM and f != "kennung"},
+                    {
+                        f: v
+                        for f, v in values.items()
+                        if BY_FIELD[f].kind == FORM and f not in ("kennung", "pruefwert")
+                    },
                     {f: v for f, v in values.items() if BY_FIELD[f].kind == MANUAL},
                     {i: v for i, v in added.items() if isinstance(i, int)},
                     left_since(values.get("meldung")),
                     typed_formulas,
+                    overrides,
                 )
             )
-        elif any(BY_FIELD[f].kind != FORMULA for f in values) or added:
+        elif any(BY_FIELD[f].kind != FORMULA for f in values) or added or overrides:
             # Typed by hand without a key, or a copied row: kept as it is, never dropped.
             loose: dict[Slot, Scalar] = {
-                BY_FIELD[f].header: v for f, v in values.items() if BY_FIELD[f].kind != FORMULA
+                BY_FIELD[f].header: v for f, v in (values | overrides).items() if BY_FIELD[f].kind != FORMULA
             }
             plan.loose_rows.append(loose | added)
     return plan

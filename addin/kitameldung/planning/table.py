@@ -76,8 +76,46 @@ COLUMNS: tuple[Column, ...] = (
     Column("dritte", "Dritte beteiligt (z. B. MAV)", MANUAL, width=16),
     Column("bemerkungen", "Bemerkungen", MANUAL, "wrap", 30),
     Column("kennung", "Kennung (nicht ändern)", FORM, "note", 14),
+    # Hidden: a short fingerprint of each grey value as written, by which a value typed over a
+    # grey cell is recognised on the next refresh (and moved to Bemerkungen, never dropped).
+    Column("pruefwert", "Prüfwert (nicht ändern)", FORM, "note", 0),
 )
 BY_FIELD = {c.field: c for c in COLUMNS}
+GREY_FIELDS = tuple(c.field for c in COLUMNS if c.kind == FORM and c.field not in ("kennung", "pruefwert"))
+CHECKSUM_PREFIX = "v1:"
+
+
+def _fingerprint(value: Scalar) -> str:
+    """Four hex digits of a value as a spreadsheet gives it back (dates at midnight as dates,
+    40 and 40.0 alike)."""
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        value = value.date()
+    if isinstance(value, bool):
+        text = f"b:{value}"
+    elif isinstance(value, (int, float)):
+        text = f"n:{float(value)!r}"
+    elif isinstance(value, date):
+        text = f"d:{value.isoformat()}"
+    else:
+        text = f"s:{'' if value is None else value}"
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:4]
+
+
+def grey_checksum(values: dict[str, Scalar]) -> str:
+    return CHECKSUM_PREFIX + ".".join(_fingerprint(values.get(f)) for f in GREY_FIELDS)
+
+
+def typed_over(values: dict[str, Scalar], checksum: object) -> list[str]:
+    """The grey fields whose value is not the one written with `checksum` (typed by a person);
+    none when the checksum is missing or of another version (nothing can be told)."""
+    if not isinstance(checksum, str) or not checksum.startswith(CHECKSUM_PREFIX):
+        return []
+    prints = checksum[len(CHECKSUM_PREFIX) :].split(".")
+    if len(prints) != len(GREY_FIELDS):
+        return []
+    return [f for f, p in zip(GREY_FIELDS, prints) if _fingerprint(values.get(f)) != p]
+
+
 KEY_HEADER = BY_FIELD["kennung"].header
 
 
@@ -105,6 +143,9 @@ class Entry:
     extra: dict[ExtraKey, Scalar] = field(default_factory=dict)  # columns people added
     left_since: date | None = None
     formulas: dict[Slot, TypedFormula] = field(default_factory=dict)
+    # What a person typed over a grey (form) or computed column: never dropped, moved to the
+    # row's Bemerkungen by `merge` with a dated note.
+    overrides: dict[str, Scalar] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
@@ -123,6 +164,7 @@ class Plan:
     entries: list[Entry] = field(default_factory=list)
     extra_headers: list[str] = field(default_factory=list)  # may repeat, or repeat a built-in one
     loose_rows: list[dict[Slot, Scalar]] = field(default_factory=list)  # built-in header or extra
+    moved: list[tuple[str, str, Scalar]] = field(default_factory=list)  # (name, column, value) moved
 
 
 def person_key(name: str, born: date | None) -> str:
@@ -178,17 +220,60 @@ def merge(previous: Plan, persons: tuple[Person, ...], today: date, params: Para
     end in form order."""
     current = dict(keyed_persons(persons, params))
     entries = []
+    plan = Plan([], list(previous.extra_headers), [dict(r) for r in previous.loose_rows])
     for old in previous.entries:
         if old.key in current:
             form = current.pop(old.key)
-            entries.append(Entry(old.key, form, dict(old.manual), dict(old.extra), None, dict(old.formulas)))
+            entry = Entry(old.key, form, dict(old.manual), dict(old.extra), None, dict(old.formulas))
         else:
             left = old.left_since or today
-            entries.append(
-                Entry(old.key, dict(old.form), dict(old.manual), dict(old.extra), left, dict(old.formulas))
+            entry = Entry(
+                old.key, dict(old.form), dict(old.manual), dict(old.extra), left, dict(old.formulas)
             )
+        if old.overrides:
+            _move_overrides(plan, entry, old, today)
+        entries.append(entry)
     entries += [Entry(key, form) for key, form in current.items()]
-    return Plan(entries, list(previous.extra_headers), [dict(r) for r in previous.loose_rows])
+    plan.entries = entries
+    return plan
+
+
+MOVED_HEADER = "verschobene Einträge"
+
+
+def _move_overrides(plan: Plan, entry: Entry, old: Entry, today: date) -> None:
+    """Values typed over grey or computed columns go to the row's Bemerkungen with a dated
+    note (to a column of their own where Bemerkungen holds a formula someone typed)."""
+    name = str(entry.form.get("name") or old.form.get("name") or entry.key)
+    parts = []
+    for field_name, value in old.overrides.items():
+        header = BY_FIELD[field_name].header
+        parts.append(f"„{header}“: {_shown(value)}")
+        plan.moved.append((name, header, value))
+    note = f"[{today:%d.%m.%Y}] eingetragen in grauen/berechneten Spalten, hierher verschoben – " + "; ".join(
+        parts
+    )
+    if "bemerkungen" in entry.formulas:
+        if MOVED_HEADER not in plan.extra_headers:
+            plan.extra_headers.append(MOVED_HEADER)
+        slot = plan.extra_headers.index(MOVED_HEADER)
+        earlier = entry.extra.get(slot)
+        entry.extra[slot] = f"{earlier}\n{note}" if earlier else note
+        return
+    earlier = entry.manual.get("bemerkungen")
+    entry.manual["bemerkungen"] = f"{earlier}\n{note}" if earlier not in (None, "") else note
+
+
+def _shown(value: Scalar) -> str:
+    if isinstance(value, datetime):
+        return (
+            value.strftime("%d.%m.%Y %H:%M") if value.time() != datetime.min.time() else f"{value:%d.%m.%Y}"
+        )
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
 
 
 def left_since(text: object) -> date | None:

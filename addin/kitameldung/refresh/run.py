@@ -83,7 +83,20 @@ def refresh_file(
     message = f"{path.name}: {names} aktualisiert."
     if takeover is not None:
         message = takeover_message(path.name, takeover, planning.plan)
+    message += moved_note(planning.plan)
     return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
+
+
+def moved_note(plan: Plan) -> str:
+    """What people typed over grey or computed planning columns, and where it went."""
+    if not plan.moved:
+        return ""
+    listed = "; ".join(f"{name}: „{column}“" for name, column, _ in plan.moved[:5])
+    more = f" und {len(plan.moved) - 5} weitere" if len(plan.moved) > 5 else ""
+    return (
+        f" In der Gesprächsplanung standen {len(plan.moved)} Einträge in grauen oder berechneten Spalten "
+        f"({listed}{more}); sie stehen jetzt mit Datum in „Bemerkungen“ der Zeile."
+    )
 
 
 def takeover_message(name: str, takeover: Takeover, plan: Plan) -> str:

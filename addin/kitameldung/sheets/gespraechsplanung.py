@@ -19,6 +19,7 @@ from kitameldung.planning.table import (
     COLUMNS,
     FORM,
     FORMULA,
+    GREY_FIELDS,
     IN_FORM,
     MANUAL,
     NEUE_LEITUNG,
@@ -27,6 +28,7 @@ from kitameldung.planning.table import (
     Plan,
     Scalar,
     Slot,
+    grey_checksum,
 )
 from kitameldung.planning.termine import (
     AUSGESCHIEDEN,
@@ -143,6 +145,8 @@ def _table(sheet: SheetSpec, plan: Plan, ctx: Context) -> None:
 def _value(entry: Entry, field: str) -> Scalar:
     if field == "kennung":
         return entry.key
+    if field == "pruefwert":
+        return grey_checksum({f: _value(entry, f) for f in GREY_FIELDS})
     if field == "meldung":
         return entry.meldung_text
     return entry.form.get(field) if field in entry.form else entry.manual.get(field)

@@ -99,7 +99,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
     if spec.widths:
         parts.append("<cols>")
         for col in sorted(spec.widths):
-            parts.append(f'<col min="{col}" max="{col}" width="{spec.widths[col]:g}" customWidth="1"/>')
+            width = spec.widths[col]
+            hidden = ' hidden="1"' if width == 0 else ""  # width 0: a technical column, hidden
+            parts.append(f'<col min="{col}" max="{col}" width="{width:g}" customWidth="1"{hidden}/>')
         parts.append("</cols>")
     parts.append("<sheetData>")
     for r in sorted(rows):
