@@ -16,7 +16,9 @@ from pathlib import Path
 
 from kitameldung.form import FormError
 from kitameldung.planning.reader import plan_from_rows
+from kitameldung.planning.table import COLUMNS
 from kitameldung.refresh import FAILED, WRITTEN, Outcome
+from kitameldung.refresh.traces import describe, find_traces
 from kitameldung.sheets import gespraechsplanung
 from kitameldung.sheets.spec import MARKER_PREFIX
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
@@ -32,6 +34,8 @@ from kitameldung.workbook.xmltext import find_all, inner
 BEHOERDE_MARK = (OWN_FILE_MARK + "behoerdenfassung").encode("ascii")
 _XML_PART = re.compile(r"\.(xml|rels|vml)$", re.IGNORECASE)
 # Numbers, dates and cell addresses (the Prüfbericht lists cells) say nothing about a person.
+# The planning's dropdown values ("geplant", "Interesse an Leitung") are no one's secret.
+OPTIONS = {option for column in COLUMNS for option in column.options}
 _NOT_TELLING = re.compile(r"[\d\s.,:;%/+-]*|\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$?\d+)?")
 
 
@@ -72,9 +76,7 @@ def behoerde_package(package: Package) -> list[str]:
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
             package.put_text(styles, remove_styles(package.text(styles), used))
-        kept_texts = _sheet_texts(package, [e.part for e in package.sheets()])
-        secret = {t for t in typed - kept_texts if not _NOT_TELLING.fullmatch(t)}
-        secret |= {n for n in removed_names if n not in {e.name for e in package.sheets()}}
+        secret = {t for t in typed - OPTIONS if not _NOT_TELLING.fullmatch(t)}
         _verify(package, secret, removed_names)
     except XmlRefused as err:
         raise WriteError(
@@ -136,14 +138,13 @@ def _verify(package: Package, secret: set[str], removed_names: list[str]) -> Non
                 "(Formeln › Namens-Manager) löschen und erneut versuchen."
             )
     for part, data in package.parts().items():
-        if not _XML_PART.search(part):
-            continue
-        for value in text_nodes(data):
-            stripped = value.strip()
-            if stripped in secret or stripped.startswith(MARKER_PREFIX):
-                raise WriteError(
-                    f"{name}: Im Teil {part} stünde noch ein Text aus den Blättern von kitameldung "
-                    f"(„{stripped[:40]}“); die Behördenfassung wurde nicht geschrieben, damit keine "
-                    "vertraulichen Angaben weitergegeben werden. Bitte die Stelle in Excel entfernen "
-                    "oder die Datei an die IT geben."
-                )
+        if _XML_PART.search(part) and any(v.strip().startswith(MARKER_PREFIX) for v in text_nodes(data)):
+            raise WriteError(
+                f"{name}: Im Teil {part} steht noch eine Markierung eines Blatts von kitameldung; die "
+                "Behördenfassung wurde nicht geschrieben. Bitte die Datei an die IT geben."
+            )
+    traces = find_traces(
+        package, [n for n in removed_names if n not in {e.name for e in package.sheets()}], secret
+    )
+    if traces:
+        raise WriteError(describe(traces, name))
