@@ -52,6 +52,7 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
         refuse_if_open(target)
         check_output(target, "behoerdenfassung", [source])
         package = Package.read(source)
+        _check_extension(package, target)
         removed = behoerde_package(package)
         package.write(target)
     except (FormError, WriteError) as err:
@@ -60,6 +61,27 @@ def export_behoerde(source: Path, target: Path) -> Outcome:
         f"{len(removed)} kitameldung-Blätter entfernt" if removed else "keine kitameldung-Blätter enthalten"
     )
     return Outcome(source, WRITTEN, f"Behördenfassung {target.name} geschrieben ({gone}).")
+
+
+MACRO_TYPE = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+
+
+def _check_extension(package: Package, target: Path) -> None:
+    """The Behördenfassung keeps the workbook's macro status, so its extension must match: Excel
+    refuses an .xlsx holding a macro-enabled workbook, and an .xlsm holding a plain one."""
+    types = package.text("[Content_Types].xml")
+    workbook = "/" + package.workbook
+    macro = any(
+        o.attrs.get("PartName") == workbook and o.attrs.get("ContentType") == MACRO_TYPE
+        for o in find_all(types, "Override")
+    )
+    wanted = ".xlsm" if macro else ".xlsx"
+    if target.suffix.lower() != wanted:
+        kind = "enthält Makros (.xlsm)" if macro else "enthält keine Makros (.xlsx)"
+        raise WriteError(
+            f"{target.name}: Die Arbeitsmappe {kind}; die Behördenfassung behält das bei und braucht darum "
+            f"die Endung {wanted} – bitte als „{target.stem}{wanted}“ speichern (Excel öffnet sie sonst nicht)."
+        )
 
 
 def behoerde_package(package: Package) -> list[str]:

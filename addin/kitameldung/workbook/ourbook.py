@@ -14,12 +14,13 @@ from kitameldung.form.workbook import Sheet, open_sheets
 from kitameldung.planning import Plan
 from kitameldung.planning.reader import missing_header, plan_from_rows
 from kitameldung.sheets import SHEET_NAMES, SheetSpec, gespraechsplanung, pruefbericht
+from kitameldung.workbook.atomic import WriteError
 from kitameldung.workbook.cells import sheet_cells
 from kitameldung.workbook.grid import read_grid
 from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name
 from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
-from kitameldung.workbook.styles import StylesUnavailable, ensure_dxfs, ensure_styles
+from kitameldung.workbook.styles import StylesLimit, StylesUnavailable, ensure_dxfs, ensure_styles
 from kitameldung.workbook.xmlparse import XmlRefused
 
 
@@ -98,6 +99,8 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
             package.put_text(styles, xml)
         except StylesUnavailable:
             index = {}
+        except StylesLimit as err:
+            raise WriteError(f"{package.path.name}: {err}") from err
     wanted = {s.key for s in sheets}
     # Decided once, before any change: positions shift as sheets go, relationship ids stay.
     chosen = primary_sheets(package)

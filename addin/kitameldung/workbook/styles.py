@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from kitameldung.checks.formatting import COLORS
+from kitameldung.workbook.xmlparse import XmlRefused, parse
 from kitameldung.workbook.xmltext import (
     Edit,
     Element,
@@ -205,8 +206,19 @@ def _ours_at_tail(xml: str, found: dict[str, _Collection]) -> tuple[dict[str, in
     return bases, format_ids
 
 
+# Excel's limits on the styles part (Microsoft: "Excel specifications and limits"); a workbook is
+# never pushed past them.
+LIMITS = {"cellXfs": 64_000, "fonts": 1_024, "fills": 64_000, "borders": 64_000, "numFmts": 250}
+
+
+class StylesLimit(Exception):
+    """Adding our formats would cross one of Excel's limits; German message."""
+
+
 def ensure_styles(xml: str) -> tuple[str, dict[str, int]]:
-    """styles.xml with our block at the end (added if missing) and the xf index of each style."""
+    """styles.xml with our formats and the xf index of each style: our block at the end if it is
+    there, else the same formats wherever they already are (a workbook Excel re-saved keeps our
+    old block, no longer at the end), else a new block — unless that crossed an Excel limit."""
     found = _collections(xml)
     present = _ours_at_tail(xml, found)
     if present is None:
@@ -214,10 +226,138 @@ def ensure_styles(xml: str) -> tuple[str, dict[str, int]]:
         used = [int(e.attrs.get("numFmtId", "0")) for e in found["numFmts"].children]
         first = max([163, *used]) + 1
         format_ids = list(range(first, first + len(_uniques()[0])))
-        xml = _append(xml, found, _blocks(root_prefix(xml), bases, format_ids))
+        block = _blocks(root_prefix(xml), bases, format_ids)
+        reused = _reuse(xml, found, block)
+        if reused is not None:
+            return xml, reused
+        for name, limit in LIMITS.items():
+            if bases[name] + len(block[name]) > limit:
+                raise StylesLimit(
+                    f"Die Arbeitsmappe hat schon {bases[name]} Einträge in „{name}“ (Excel erlaubt höchstens "
+                    f"{limit}); mit den Formaten von kitameldung wären es mehr, und Excel würde die Datei "
+                    "als beschädigt melden. Die Datei wurde nicht verändert. Bitte nicht benötigte "
+                    "Zellformatvorlagen entfernen (Start › Zellenformatvorlagen) oder die Datei an die IT geben."
+                )
+        xml = _append(xml, found, block)
     else:
         bases, format_ids = present
     return xml, {name: bases["cellXfs"] + i for i, name in enumerate(STYLES)}
+
+
+def _canon(text: str) -> tuple[object, ...]:
+    """An element's meaning without its spelling: local names, attributes (sorted, without
+    prefixes), children in order."""
+    stack: list[list[object]] = [[]]
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        plain = ((k.rsplit("\x1f", 1)[-1], v) for k, v in attrs.items())
+        stack.append([local, tuple(sorted((k, v) for k, v in plain if not _default(local, k, v)))])
+
+    def end(_ns: str, local: str) -> None:
+        done = stack.pop()
+        if local == "font":  # the order of a font's properties means nothing to Excel
+            done = done[:2] + sorted(done[2:], key=repr)
+        stack[-1].append(tuple(done))
+
+    wrapped = f'<w xmlns:x="{MAIN}">{text}</w>'.encode()
+    parse(wrapped, start, end)
+    return tuple(stack[0])
+
+
+def _default(element: str, attribute: str, value: str) -> bool:
+    """An attribute that only states the default: `<b val="1"/>` is `<b/>`, `<u val="single"/>` is `<u/>`."""
+    font_flags = ("b", "i", "u", "strike", "outline", "shadow", "condense", "extend")
+    return element in font_flags and attribute == "val" and value in ("1", "true", "single")
+
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_IGNORED_XF = {
+    "applyNumberFormat",
+    "applyFont",
+    "applyFill",
+    "applyBorder",
+    "applyAlignment",
+    "applyProtection",
+}
+
+
+def _with_default_ns(text: str) -> str:
+    """An element cut out of a part whose namespace was declared on the root: declare it (and
+    the prefix used, if any) so the element parses on its own."""
+    match = re.match(r"<([\w.-]+):", text)
+    declare = f' xmlns:{match.group(1)}="{MAIN}"' if match else f' xmlns="{MAIN}"'
+    head = re.match(r"<[\w.:-]+", text)
+    assert head is not None
+    return text[: head.end()] + declare + text[head.end() :]
+
+
+def _meanings(found: dict[str, _Collection]) -> list[object]:
+    """What each cell format means, independent of indices and spelling: number format code,
+    font, fill, border, alignment and protection."""
+    fonts, fills, borders = (
+        [_canon(_with_default_ns(e.text)) for e in found[name].children]
+        for name in ("fonts", "fills", "borders")
+    )
+    codes = {e.attrs.get("numFmtId", ""): e.attrs.get("formatCode", "") for e in found["numFmts"].children}
+    result: list[object] = []
+    for xf in found["cellXfs"].children:
+        attrs = xf.attrs
+        try:
+            parts = (
+                fonts[int(attrs.get("fontId", "0"))],
+                fills[int(attrs.get("fillId", "0"))],
+                borders[int(attrs.get("borderId", "0"))],
+            )
+        except (ValueError, IndexError):
+            result.append(None)
+            continue
+        number = attrs.get("numFmtId", "0")
+        rest = tuple(
+            (k, v)
+            for k, v in sorted(attrs.items())
+            if k not in _IGNORED_XF
+            and not k.endswith("Id")
+            and not (k in ("pivotButton", "quotePrefix") and v in ("0", "false"))
+        )
+        result.append(
+            (
+                codes.get(number, number),
+                *parts,
+                attrs.get("xfId", "0"),
+                rest,
+                _children(xf.text),
+            )
+        )
+    return result
+
+
+def _children(text: str) -> tuple[object, ...]:
+    """The child elements of one element (an xf's alignment and protection), canonical."""
+    wrapper = _canon(_with_default_ns(text))[0]
+    element = wrapper[2] if isinstance(wrapper, tuple) and len(wrapper) > 2 else ()
+    return tuple(element[2:]) if isinstance(element, tuple) else ()
+
+
+def _reuse(xml: str, found: dict[str, _Collection], block: dict[str, list[str]]) -> dict[str, int] | None:
+    """Where the workbook already has each of our formats (a block of ours that a re-save moved
+    away from the end): their xf indices; None unless every one is there."""
+    try:
+        trial = _collections(_append(xml, found, block))
+        meanings = _meanings(trial)
+    except (XmlRefused, ValueError, StylesUnavailable):
+        return None
+    base = len(found["cellXfs"].children)
+    existing: dict[object, int] = {}
+    for index in range(base):
+        if meanings[index] is not None:
+            existing.setdefault(meanings[index], index)
+    result = {}
+    for offset, name in enumerate(STYLES):
+        meaning = meanings[base + offset]
+        if meaning not in existing:
+            return None
+        result[name] = existing[meaning]
+    return result
 
 
 def _append(xml: str, found: dict[str, _Collection], blocks: dict[str, list[str]]) -> str:
