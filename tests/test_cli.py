@@ -247,8 +247,14 @@ def test_refresh_writes_our_sheets_and_goes_on_after_a_bad_file(form, tmp_path: 
     out = capsys.readouterr().out
     assert status == 2
     assert "2 Dateien: 0 aktualisiert, 0 unverändert, 1 gesperrt, 0 übersprungen, 1 nicht verarbeitet." in out
-    assert "– kita-a.xlsx: in Excel oder LibreOffice geöffnet – nicht aktualisiert." in out
+    assert (
+        "– kita-a.xlsx: in Excel oder LibreOffice geöffnet – nicht aktualisiert (Zahlen aus der Datei)."
+        in out
+    )
     assert "✗ kaputt.xlsx: Die Datei ist beschädigt" in out
+    # the open workbook is read: its figures are in the overview
+    overview = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
+    assert any(str(c.value) == "kita-a.xlsx" for row in overview.iter_rows() for c in row)
     (folder / "~$kita-a.xlsx").unlink()
     assert main(["refresh", str(folder / "kita-a.xlsx"), "--quiet"]) == 0
     assert "1 Datei: 1 aktualisiert" in capsys.readouterr().out

@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kitameldung.form import FormError, read_meldung
-from kitameldung.form.workbook import read_sheet
+from kitameldung.form.workbook import take_snapshot
 from kitameldung.pipeline import Settings
 from kitameldung.planning.ics import Talk, calendar, talks
 from kitameldung.planning.leitfaden import load_leitfaden
-from kitameldung.planning.reader import missing_header, plan_from_rows
-from kitameldung.sheets import SHEET_NAMES
+from kitameldung.sheets import SHEET_NAMES, gespraechsplanung
 from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.ourbook import previous_plan, primary_sheets
+from kitameldung.workbook.package import Package
 
 
 @dataclass(frozen=True)
@@ -34,21 +35,19 @@ def collect(files: list[Path], settings: Settings, von: date, bis: date | None) 
     name = SHEET_NAMES["gespraechsplanung"]
     for path in files:
         try:
-            rows = read_sheet(path, name)
-            if rows is None:
+            snapshot = take_snapshot(path)  # one read for the planning and the form's header
+            package = Package.read(path, snapshot)
+            if gespraechsplanung.KEY not in primary_sheets(package):  # ours by part or marker only
                 problems.append(
                     f"{path.name}: keine „{name}“ – bitte zuerst „kitameldung refresh {path.name}“ ausführen."
                 )
                 continue
-            header = read_meldung(path, settings.profile).header.get("einrichtung")
+            plan = previous_plan(path, package)
+            header = read_meldung(path, settings.profile, snapshot).header.get("einrichtung")
         except FormError as err:
             problems.append(str(err))
             continue
         einrichtung = str(header.value) if header and header.value else path.stem
-        plan = plan_from_rows(rows)
-        if plan is None:
-            problems.append(missing_header(path.name, name))
-            continue
         found += talks(plan.entries, einrichtung, load_leitfaden(), settings.params, von, bis)
     return Collected(sorted(found, key=lambda t: (t.start, t.summary)), problems)
 

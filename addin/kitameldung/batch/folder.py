@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from kitameldung.batch.files import OVERVIEW_NAME, expand, own_outputs
+from kitameldung.batch.files import OVERVIEW_NAME, expand, identity, own_outputs, resolved
 from kitameldung.batch.runner import LOCKED, SKIPPED, BatchItem
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import counted
@@ -39,14 +39,14 @@ def folder_companions(
     named: Sequence[Path], items: list[BatchItem], settings: Settings, cache: ResultCache | None
 ) -> list[BatchItem]:
     """The other facility files of the folders of single files named, with their last figures."""
-    folders = {p.parent.resolve() for p in named if not p.is_dir() and p.exists()}
-    done = {Path(i.path).resolve() for i in items}
+    folders = {resolved(p.parent) for p in named if not p.is_dir() and p.exists()}
+    done = {identity(Path(i.path)) or resolved(Path(i.path)) for i in items}
     key = settings_key(settings)
     companions = []
     for folder in sorted(folders):
         files, _ = own_outputs(expand([folder]), [])
         for path in files:
-            if path.resolve() in done:
+            if (identity(path) or resolved(path)) in done:
                 continue
             data = cache.lookup(path, key) if cache else None
             if data is None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kitameldung.pipeline import Settings
+from kitameldung.pipeline import Settings, check_file
 from kitameldung.refresh import FAILED, UNCHANGED, refresh_file
 from kitameldung.render.json_out import result_json
 from kitameldung.workbook.atomic import lock_file
@@ -96,10 +96,12 @@ def _refresh_one(path: str) -> BatchItem:
             return BatchItem(path, SKIPPED, own_file_note(file, kind), None, _peak_rss_mb())
         cache = ResultCache(job.cache) if job.cache else None
         if lock_file(file) is not None:
-            last = cache.lookup(file, job.key) if cache is not None else None
-            known = " (Zahlen der letzten Aktualisierung)" if last else ""
-            message = f"{file.name}: in Excel oder LibreOffice geöffnet – nicht aktualisiert{known}."
-            return BatchItem(path, LOCKED, message, last, _peak_rss_mb())
+            # Open elsewhere: not written, but read (a file open in Excel can be read) so that
+            # the overview keeps its figures.
+            result = check_file(file, job.settings)
+            data = result_json(result) if result.ok else None
+            message = f"{file.name}: in Excel oder LibreOffice geöffnet – nicht aktualisiert (Zahlen aus der Datei)."
+            return BatchItem(path, LOCKED, message, data, _peak_rss_mb())
         if cache is not None and (hit := cache.lookup(file, job.key)) is not None:
             return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())
         outcome = refresh_file(file, job.settings)

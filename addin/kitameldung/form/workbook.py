@@ -8,6 +8,7 @@ message that names the file and says what to do.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -158,6 +159,7 @@ class Snapshot:
     data: bytes
     kind: str  # "xlsx" | "xls"
     signature: Signature
+    links: int = 1  # names the file has in the file system (more than 1: a hard link)
 
 
 def take_snapshot(path: Path) -> Snapshot:
@@ -169,6 +171,11 @@ def take_snapshot(path: Path) -> Snapshot:
     except FileNotFoundError:
         raise FormError(f"{name}: Die Datei wurde nicht gefunden.") from None
     except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise FormError(
+                f"{name}: Das ist eine Verknüpfung (symbolischer Link), die im Kreis auf sich selbst zeigt; "
+                "es gibt keine Arbeitsmappe dahinter. Bitte die Verknüpfung löschen oder richtig setzen."
+            ) from None
         raise FormError(f"{name}: Die Datei kann nicht gelesen werden ({german_reason(err)}).") from err
     if stat.S_ISDIR(info.st_mode):
         raise FormError(f"{name}: Das ist ein Ordner, keine Excel-Datei.")
@@ -205,7 +212,7 @@ def take_snapshot(path: Path) -> Snapshot:
         )
     if kind == "xlsx":
         check_package(path, data)
-    return Snapshot(path, data, kind, before)
+    return Snapshot(path, data, kind, before, info.st_nlink)
 
 
 def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
@@ -218,7 +225,13 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
             "Datei verwenden."
         )
     try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(snapshot.data))
+        try:
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(snapshot.data))
+        except Exception:
+            readable = _without_empty_sheet_ids(snapshot.data)
+            if readable is None:
+                raise
+            book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(readable))
         sheets = []
         for meta in book.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
@@ -244,6 +257,42 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
     if not sheets:
         raise FormError(f"{name}: Die Arbeitsmappe enthält kein Tabellenblatt.")
     return sheets
+
+
+def _without_empty_sheet_ids(data: bytes) -> bytes | None:
+    """A copy for reading only, without the `<sheet r:id="">` entries Excel leaves for old module
+    sheets (calamine refuses them); None when the workbook has none. The file is not changed."""
+    from xml.etree import ElementTree as ET
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            book_name = next((n for n in names if n.lower() == "xl/workbook.xml"), None)
+            if book_name is None:
+                return None
+            root = ET.fromstring(archive.read(book_name))
+            removed = False
+            for sheets in root.iter():
+                for sheet in list(sheets):
+                    if sheet.tag.endswith("}sheet") and any(
+                        key.endswith("}id") and not value.strip() for key, value in sheet.attrib.items()
+                    ):
+                        sheets.remove(sheet)
+                        removed = True
+            if not removed:
+                return None
+            buffer = io.BytesIO()
+            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
+                for info in archive.infolist():
+                    content = (
+                        ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+                        if info.filename == book_name
+                        else archive.read(info)
+                    )
+                    out.writestr(info, content)
+            return buffer.getvalue()
+    except (zipfile.BadZipFile, ET.ParseError, OSError, ValueError):
+        return None
 
 
 def read_sheet(path: Path, name: str) -> list[list[Cell]] | None:

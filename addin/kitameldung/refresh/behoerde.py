@@ -42,7 +42,9 @@ _NOT_TELLING = re.compile(r"[\d\s.,:;%/+-]*|\$?[A-Z]{1,3}\$?\d+(:\$?[A-Z]{1,3}\$
 def export_behoerde(source: Path, target: Path) -> Outcome:
     """A copy without any sheet or trace of kitameldung; every other part byte-identical."""
     try:
-        if target.resolve() == source.resolve() or (target.exists() and os.path.samefile(target, source)):
+        if os.path.realpath(target) == os.path.realpath(source) or (
+            target.exists() and os.path.samefile(target, source)
+        ):
             raise WriteError(
                 f"{target.name}: Die Behördenfassung braucht einen eigenen Dateinamen, damit die "
                 "Arbeitsdatei mit Prüfbericht erhalten bleibt."

@@ -52,6 +52,8 @@ def refresh_file(
         result = check_file(path, settings, snapshot)
         if not result.ok:
             return Outcome(path, FAILED, result.error or "", result)
+        if snapshot.links > 1:
+            return Outcome(path, FAILED, hard_link_note(path, snapshot.links), result)
         original = Package.read(path, snapshot)
         previous = previous_plan(path, original)
         if carry is not None:
@@ -85,6 +87,14 @@ def refresh_file(
         message = takeover_message(path.name, takeover, planning.plan)
     message += moved_note(planning.plan)
     return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
+
+
+def hard_link_note(path: Path, links: int) -> str:
+    return (
+        f"{path.name}: Die Datei hat {links} Namen im Dateisystem (harter Link, etwa von einer "
+        "Sicherung); beim Schreiben würde die Verbindung zu den anderen Namen getrennt. Sie wurde nicht "
+        "verändert, ihre Zahlen stehen in der Übersicht. Bitte eine eigenständige Kopie aktualisieren."
+    )
 
 
 def moved_note(plan: Plan) -> str:

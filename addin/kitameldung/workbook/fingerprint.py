@@ -41,7 +41,7 @@ def is_ours(name: str) -> bool:
 
 
 def fingerprint(archive: zipfile.ZipFile, key: str, path: Path) -> str:
-    digest = hashlib.sha256(f"{key}\0{path.resolve()}".encode())
+    digest = hashlib.sha256(f"{key}\0{os.path.realpath(path)}".encode())
     for info in sorted(archive.infolist(), key=lambda i: i.filename):
         if info.filename in REGISTRY or is_ours(info.filename):
             continue

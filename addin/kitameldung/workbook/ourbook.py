@@ -22,6 +22,7 @@ from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
 from kitameldung.workbook.styles import StylesLimit, StylesUnavailable, ensure_dxfs, ensure_styles
 from kitameldung.workbook.xmlparse import XmlRefused
+from kitameldung.workbook.xmltext import find_one
 
 
 class PackageBook:
@@ -104,6 +105,14 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
     wanted = {s.key for s in sheets}
     # Decided once, before any change: positions shift as sheets go, relationship ids stay.
     chosen = primary_sheets(package)
+    if wanted != set(chosen) and structure_locked(package):  # tabs would be added or removed
+        raise WriteError(
+            f"{package.path.name}: Die Arbeitsmappe ist gegen Änderungen ihrer Struktur geschützt "
+            "(Überprüfen › Arbeitsmappe schützen); kitameldung fügt darum keine Blätter hinzu und "
+            "entfernt keine. Die Datei wurde nicht verändert. Bitte den Schutz der Arbeitsmappe "
+            "aufheben (das Blattschutz-Kennwort des Formulars bleibt davon unberührt), aktualisieren "
+            "und den Schutz wieder setzen."
+        )
     for stale in (o for o in chosen.values() if o.key not in wanted):
         package.remove_sheet(_current(package, stale))
     for sheet in sheets:
@@ -120,6 +129,13 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
             package.adopt_sheet(_current(package, found), sheet.key, data)
             rel_id = found.entry.rel_id
         package.set_print_titles(rel_id, sheet.print_rows)
+
+
+def structure_locked(package: Package) -> bool:
+    """Excel's workbook protection of the structure (no sheets added, removed or renamed)."""
+    book = package.text(package.workbook)
+    protection = find_one(book, "workbookProtection")
+    return protection is not None and protection.attrs.get("lockStructure", "0").lower() in ("1", "true")
 
 
 def _current(package: Package, sheet: OurSheet) -> SheetEntry:
