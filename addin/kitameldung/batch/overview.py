@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from kitameldung.batch.columns import COLUMNS, letter, shown, verdicts
-from kitameldung.batch.runner import BatchItem
+from kitameldung.batch.runner import LOCKED, BatchItem
 from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, TOLERANCE_TEXT
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
@@ -40,6 +40,7 @@ PLANNING_KEYS = (
     "neue_leitung_ohne_mentor",
 )
 RED, YELLOW, GREEN = (COLORS[c][1] for c in ("rot", "gelb", "gruen"))
+OPEN_STATUS = "geöffnet – nicht aktualisiert"  # read for its figures, not written
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
@@ -71,7 +72,7 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
                 "fehler": counts["fehler"],
                 "warnungen": counts["warnung"],
                 "hinweise": counts["hinweis"],
-                "status": item.status,
+                "status": OPEN_STATUS if item.status == LOCKED else item.status,
                 "findings": data["findings"],
             }
             | verdicts(staffing)
@@ -282,7 +283,7 @@ def _failures(sheet: Any, items: list[BatchItem]) -> None:
     sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 36, 120
     r = 2
     for item in items:
-        if item.status == FAILED or item.data is None:
+        if item.status in (FAILED, LOCKED) or item.data is None:
             _text(sheet, r, 1, item.name)
             _text(sheet, r, 2, item.message)
             r += 1
