@@ -45,6 +45,7 @@ STAFFING_KEYS = {
     "anrechenbar_vzae",
     "lesarten",
     "in_ausbildung_nicht_gezaehlt",
+    "nicht_gezaehlt",
 }
 FINDING_KEYS = {"rule", "severity", "sheet", "cell", "row", "column", "field", "message", "reference"}
 

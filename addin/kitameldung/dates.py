@@ -9,6 +9,12 @@ from typing import TypeVar
 D = TypeVar("D", date, datetime)
 
 EPOCH = datetime(1899, 12, 30)  # day 0 of Excel's 1900 date system (as counted since 1 March 1900)
+EPOCH_1904 = datetime(1904, 1, 1)  # day 0 of the 1904 date system (Mac Excel: <workbookPr date1904="1"/>)
+
+
+def epoch(date1904: bool = False) -> datetime:
+    """Day 0 of a workbook's date system."""
+    return EPOCH_1904 if date1904 else EPOCH
 
 
 def add_months(day: date, months: int) -> date:

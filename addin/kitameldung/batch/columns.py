@@ -25,7 +25,7 @@ NO_MINIMUM = "keine Mindestquote"
 ROW_STATES = {
     "aktualisiert": "in diesem Lauf aktualisiert",
     "unverändert": "geprüft, unverändert",
-    "gesperrt": "GESPERRT (geöffnet) – Zahlen der letzten Aktualisierung",
+    "gesperrt": "geöffnet – nicht aktualisiert (Zahlen aus der Datei)",
     "aus dem Ordner": "nicht Teil dieses Laufs – Zahlen aus der Datei",
 }
 

@@ -40,7 +40,6 @@ PLANNING_KEYS = (
     "neue_leitung_ohne_mentor",
 )
 RED, YELLOW, GREEN = (COLORS[c][1] for c in ("rot", "gelb", "gruen"))
-OPEN_STATUS = "geöffnet – nicht aktualisiert"  # read for its figures, not written
 BOLD = Font(bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
@@ -72,7 +71,7 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
                 "fehler": counts["fehler"],
                 "warnungen": counts["warnung"],
                 "hinweise": counts["hinweis"],
-                "status": OPEN_STATUS if item.status == LOCKED else item.status,
+                "status": item.status,
                 "findings": data["findings"],
             }
             | verdicts(staffing)

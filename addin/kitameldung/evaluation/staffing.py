@@ -45,6 +45,8 @@ class Staffing:
     # A larger Dispositionsspielraum that may still apply (open reading, section 9.3): shown as
     # a hint, never used for the verdict. None where no reading is open or the user set one.
     dispositionsspielraum_offen: Fraction | None = None
+    nicht_beschaeftigt: int = 0  # listed, but not employed on the Stichtag
+    ohne_zuordnung: int = 0  # employed, but neither Fachkraft nor Ergänzungskraft (unreadable)
 
     @property
     def rule_version(self) -> date | None:
@@ -150,13 +152,22 @@ def evaluate(
     key = rules.key_for(stichtag)
     places = {group: (p.short.value or 0, p.long.value or 0) for group, p in (meldung.places or {}).items()}
     soll = soll_betreuung(places, key, rules) if key else None
-    employed = [p for p in (meldung.persons or ()) if _counts(p, stichtag)]
+    persons = meldung.persons or ()
+    # Who is not counted, and why; the same people the person checks name in their hints.
     training = [
         p
-        for p in employed
-        if catalogue is not None and not params.auszubildende_anrechnen and in_training(p, catalogue)
+        for p in persons
+        if p.counts_on(stichtag)
+        and catalogue is not None
+        and not params.auszubildende_anrechnen
+        and in_training(p, catalogue)
     ]
+    employed = [p for p in persons if _counts(p, stichtag)]
     counted = [p for p in employed if p not in training]
+    not_employed = sum(1 for p in persons if not p.counts_on(stichtag))
+    without_group = sum(
+        1 for p in persons if p.counts_on(stichtag) and p.zuordnung.value is None and p not in training
+    )
     full_time = exact_float(params.vollzeit_stunden)
     fach = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.FACHKRAFT) / full_time  # type: ignore[union-attr]
     erg = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.ERGAENZUNG) / full_time  # type: ignore[union-attr]
@@ -203,6 +214,8 @@ def evaluate(
         fachkraftquote_basis=params.fachkraftquote_basis,
         in_ausbildung=len(training),
         dispositionsspielraum_offen=open_share,
+        nicht_beschaeftigt=not_employed,
+        ohne_zuordnung=without_group,
     )
 
 

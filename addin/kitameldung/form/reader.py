@@ -25,7 +25,7 @@ from kitameldung.form.values import (
     parse_zuordnung,
 )
 from kitameldung.form.variants import detect_variant
-from kitameldung.form.workbook import FormError, Sheet, Snapshot, open_sheets
+from kitameldung.form.workbook import FormError, Sheet, Snapshot, open_sheets, take_snapshot
 from kitameldung.model import AGE_GROUPS, Layout, Meldung, Person, Places, Value
 
 Parser = Callable[[object], tuple[object, bool]]
@@ -48,6 +48,33 @@ STAFF_PARSERS: dict[str, Parser] = {
     "bemerkungen": parse_text,
 }
 HEADER_PARSERS: dict[str, Parser] = {"stichtag": parse_date}
+# The earliest year a date in each column can plausibly hold: "2024" typed into a date column is
+# day 2024 (16.07.1905), and a Führungszeugnis from 1905 is a typing error, not a fact.
+DATE_FLOORS = {
+    "stichtag": 2010,
+    "geburtsdatum": 1920,
+    "beginn": 1950,
+    "ende": 1950,
+    "fuehrungszeugnis": 2000,
+    "qualifizierung_300ue": 2000,
+}
+
+
+def _date_parsers(date1904: bool) -> dict[str, Parser]:
+    """A date parser per date column: the workbook's date system, the column's plausible range."""
+
+    def parser(floor: int) -> Parser:
+        def parse(raw: object) -> tuple[object, bool]:
+            value, invalid = parse_date(raw, date1904)
+            if value is not None and value.year < floor:
+                return None, True
+            return value, invalid
+
+        return parse
+
+    return {key: parser(floor) for key, floor in DATE_FLOORS.items()}
+
+
 # Columns whose content makes a row without a name worth reporting.
 DATA_FIELDS = (
     "geburtsdatum",
@@ -64,11 +91,15 @@ DATA_FIELDS = (
 def read_meldung(path: Path, profile: Profile | None = None, snapshot: Snapshot | None = None) -> Meldung:
     """Read a Personalmeldung (from `snapshot` when the file was read already). Raises FormError
     (German) when it is none or cannot be read."""
-    return meldung_from_sheets(path, open_sheets(path, snapshot), profile)
+    snapshot = snapshot or take_snapshot(path)
+    return meldung_from_sheets(path, open_sheets(path, snapshot), profile, snapshot.date1904)
 
 
-def meldung_from_sheets(path: Path, sheets: list[Sheet], profile: Profile | None = None) -> Meldung:
-    """The same from sheets already read (a workbook open in Excel: `path` names it)."""
+def meldung_from_sheets(
+    path: Path, sheets: list[Sheet], profile: Profile | None = None, date1904: bool = False
+) -> Meldung:
+    """The same from sheets already read (a workbook open in Excel: `path` names it). Day numbers
+    in date columns count in the workbook's date system (`date1904`: Mac Excel)."""
     chosen = profile or builtin_profiles()[0]
     cache: dict[str, str] = {}
     located = [locate(Scan.of(sheet, cache), chosen) for sheet in sheets]
@@ -79,7 +110,7 @@ def meldung_from_sheets(path: Path, sheets: list[Sheet], profile: Profile | None
             "Betreuungskräfte noch die Meldung der belegten Plätze wurde gefunden. Bitte die "
             "Datei prüfen oder mit „kitameldung inspect“ ein eigenes Profil (--profil) anlegen."
         )
-    return _build(path, best, chosen, sheets)
+    return _build(path, best, chosen, sheets, date1904)
 
 
 def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value[Any]:
@@ -90,10 +121,12 @@ def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value[A
     return Value(value, a1(*pos), None if is_blank(raw) else raw, invalid)
 
 
-def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet]) -> Meldung:
+def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet], date1904: bool) -> Meldung:
     sheet = found.scan.sheet
+    dates = _date_parsers(date1904)
     header = {
-        key: _value(sheet, pos, HEADER_PARSERS.get(key, parse_text)) for key, pos in found.header.items()
+        key: _value(sheet, pos, dates.get(key) or HEADER_PARSERS.get(key, parse_text))
+        for key, pos in found.header.items()
     }
     places = None
     places_cells: dict[str, dict[str, str]] = {}
@@ -112,7 +145,7 @@ def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet]) ->
             }
             places[group] = Places(**{k: _value(sheet, pos, parse_places) for k, pos in cells.items()})
             places_cells[group] = {k: a1(*pos) for k, pos in cells.items() if pos}
-    persons, nameless, capacity = _persons(sheet, found.staff)
+    persons, nameless, capacity = _persons(sheet, found.staff, dates)
     staff = found.staff
     layout = Layout(
         header_cells={key: a1(*pos) for key, pos in found.header.items()},
@@ -139,7 +172,7 @@ def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet]) ->
 
 
 def _persons(
-    sheet: Sheet, staff: StaffTable | None
+    sheet: Sheet, staff: StaffTable | None, dates: dict[str, Parser]
 ) -> tuple[tuple[Person, ...] | None, tuple[int, ...], int]:
     if staff is None:
         return None, (), 0
@@ -153,7 +186,9 @@ def _persons(
             capacity = max(capacity, int(lfd))
         if all(is_blank(sheet.value(r, cols[k])) for k in STAFF_PARSERS if k in cols):
             continue  # an empty numbered row: nothing to read
-        values = {k: _value(sheet, (r, cols[k]), p) for k, p in STAFF_PARSERS.items() if k in cols}
+        values = {
+            k: _value(sheet, (r, cols[k]), dates.get(k, p)) for k, p in STAFF_PARSERS.items() if k in cols
+        }
         name, vorname = values.pop("name", Value()), values.pop("vorname", Value())
         if name.raw is None and vorname.raw is None:
             if any(values[k].raw is not None for k in DATA_FIELDS if k in values):

@@ -17,6 +17,7 @@ from kitameldung.text import normalize
 Parsed = tuple[object, bool]
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EPOCH_1904 = date(1904, 1, 1)
 _DMY = re.compile(r"^(\d{1,2})\.\s*(\d{1,2})\.\s*(\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -36,7 +37,8 @@ def parse_text(raw: object) -> tuple[str | None, bool]:
     return " ".join(str(raw).split()), False
 
 
-def parse_date(raw: object) -> tuple[date | None, bool]:
+def parse_date(raw: object, date1904: bool = False) -> tuple[date | None, bool]:
+    """A date from a real date, a day number (in the workbook's date system) or German/ISO text."""
     if is_blank(raw):
         return None, False
     if isinstance(raw, datetime):
@@ -48,7 +50,7 @@ def parse_date(raw: object) -> tuple[date | None, bool]:
     if isinstance(raw, (int, float)):
         # Excel serial number; 1 = 1900-01-01 (with Excel's phantom 29 Feb 1900 before 61).
         if 1 <= raw < 2958466:
-            return _EXCEL_EPOCH + timedelta(days=int(raw)), False
+            return (_EPOCH_1904 if date1904 else _EXCEL_EPOCH) + timedelta(days=int(raw)), False
         return None, True
     text = str(raw).strip()
     match = _DMY.match(text)
@@ -65,7 +67,7 @@ def parse_date(raw: object) -> tuple[date | None, bool]:
     except ValueError:
         return None, True
     if _NUMBER.match(text.replace(",", ".")):
-        return parse_date(float(text.replace(",", ".")))
+        return parse_date(float(text.replace(",", ".")), date1904)
     return None, True
 
 

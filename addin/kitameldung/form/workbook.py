@@ -21,6 +21,7 @@ from typing import Any
 import python_calamine
 
 from kitameldung.errors import german_reason
+from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -150,7 +151,7 @@ def readable_kind(path: Path) -> str:
     return take_snapshot(path).kind
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Snapshot:
     """A workbook file read once: the reader and the package writer work on these same bytes,
     and the file is replaced only while it still has this `signature` (nobody saved it since)."""
@@ -160,6 +161,18 @@ class Snapshot:
     kind: str  # "xlsx" | "xls"
     signature: Signature
     links: int = 1  # names the file has in the file system (more than 1: a hard link)
+
+    @cached_property
+    def date1904(self) -> bool:
+        """Whether the workbook counts days from 1904 (Mac Excel)."""
+        if self.kind != "xlsx":
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                name = next((n for n in archive.namelist() if n.lower() == "xl/workbook.xml"), None)
+                return is_date1904(archive.read(name)) if name else False
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return False
 
 
 def take_snapshot(path: Path) -> Snapshot:
@@ -242,6 +255,7 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
             sheets.append(Sheet(meta.name, visible, rows, merged))
         book.close()
+        _restore_rich_text(sheets, snapshot.data)
     except Exception as err:  # calamine raises several error types for damaged packages
         raise FormError(
             f"{name}: Die Datei ist beschädigt und kann nicht gelesen werden ({german_reason(err)}). "
@@ -257,6 +271,67 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
     if not sheets:
         raise FormError(f"{name}: Die Arbeitsmappe enthält kein Tabellenblatt.")
     return sheets
+
+
+def _restore_rich_text(sheets: list[Sheet], data: bytes) -> None:
+    """calamine drops the spaces at the edges of rich-text runs written without
+    xml:space="preserve" ("Braun, " + "Ines" becomes "Braun,Ines"): put the text back as written."""
+    fixes = _rich_text_fixes(data)
+    if not fixes:
+        return
+    for sheet in sheets:
+        for row in sheet.rows:
+            for index, value in enumerate(row):
+                if isinstance(value, str) and value in fixes:
+                    row[index] = fixes[value]
+
+
+def _rich_text_fixes(data: bytes) -> dict[str, str]:
+    """calamine's reading → the written text, for shared strings in runs that differ."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            name = next((n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")), None)
+            if name is None or archive.getinfo(name).file_size > MAX_PART_BYTES:
+                return {}
+            xml = archive.read(name)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return {}
+    if b"<r>" not in xml and b":r>" not in xml:
+        return {}
+    fixes: dict[str, str] = {}
+    runs: list[tuple[str, bool]] = []
+    state: dict[str, Any] = {"in_run": False, "in_t": False, "preserve": False, "text": []}
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "si":
+            runs.clear()
+        elif local == "r":
+            state["in_run"] = True
+        elif local == "t" and state["in_run"]:
+            state["in_t"], state["text"] = True, []
+            state["preserve"] = any(k.endswith("space") and v == "preserve" for k, v in attrs.items())
+
+    def end(_ns: str, local: str) -> None:
+        if local == "t" and state["in_t"]:
+            runs.append(("".join(state["text"]), state["preserve"]))
+            state["in_t"] = False
+        elif local == "r":
+            state["in_run"] = False
+        elif local == "si" and runs:
+            written = "".join(text for text, _ in runs)
+            read = "".join(text if keep else text.strip() for text, keep in runs)
+            if read != written:
+                fixes.setdefault(read, written)
+
+    def text(value: str) -> None:
+        if state["in_t"]:
+            state["text"].append(value)
+
+    try:
+        parse(xml, start, end, text)
+    except XmlRefused:
+        return {}
+    return fixes
 
 
 def _without_empty_sheet_ids(data: bytes) -> bytes | None:

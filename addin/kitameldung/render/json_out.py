@@ -87,6 +87,11 @@ def result_json(result: Result) -> dict[str, Any]:
                 "abweichend": staffing.readings_differ,
             },
             "in_ausbildung_nicht_gezaehlt": staffing.in_ausbildung,
+            "nicht_gezaehlt": {
+                "in_ausbildung": staffing.in_ausbildung,
+                "nicht_beschaeftigt": staffing.nicht_beschaeftigt,
+                "ohne_zuordnung": staffing.ohne_zuordnung,
+            },
         }
     return out
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from kitameldung.checks import Severity
-from kitameldung.checks.formatting import datum, not_yet, percent, vzae
+from kitameldung.checks.formatting import counted, datum, not_yet, percent, vzae
 from kitameldung.checks.rule_data import confirmation
+from kitameldung.evaluation import Staffing
 from kitameldung.model import FIELD_TITLES
 from kitameldung.pipeline import Result
 from kitameldung.sheets.common import lesarten, pruefstand
@@ -20,6 +21,16 @@ def _quota_line(result: Result) -> str:
     if staffing.fachkraftquote_min is None:
         return "keine Mindestquote an diesem Stichtag"
     return f"{MARK[staffing.quota_ok()]} (mindestens {percent(staffing.fachkraftquote_min)})"
+
+
+def not_counted(staffing: Staffing) -> str:
+    """Who is listed but not counted, and why — the same figures as the JSON's `nicht_gezaehlt`."""
+    parts = [
+        (staffing.in_ausbildung, "in Ausbildung bzw. im Praktikum"),
+        (staffing.nicht_beschaeftigt, "am Stichtag nicht beschäftigt"),
+        (staffing.ohne_zuordnung, "ohne lesbare Zuordnung"),
+    ]
+    return ", ".join(f"{counted(n, 'Person', 'Personen')} {why}" for n, why in parts if n)
 
 
 def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) -> str:
@@ -51,6 +62,9 @@ def summary(result: Result, severities: tuple[Severity, ...] = tuple(Severity)) 
             f"   {MARK[staffing.coverage_ok()]}{spielraum}",
             f"  Fachkraftquote:         {percent(staffing.fachkraftquote):>9}   {_quota_line(result)}",
         ]
+        skipped = not_counted(staffing)
+        if skipped:
+            lines.append(f"  Nicht gezählt: {skipped}")
         if staffing.readings_differ:
             lines.append(f"  Achtung: {lesarten(staffing)}.")
         compared = confirmation(result.form_figures)

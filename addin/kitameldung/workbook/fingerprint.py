@@ -19,7 +19,7 @@ from typing import Any
 
 from kitameldung import __version__
 from kitameldung.workbook.package import OUR_PREFIX
-from kitameldung.workbook.xmlparse import XmlRefused, parse
+from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse
 
 # Parts our refresh edits: not part of what the sheets are computed from.
 REGISTRY = (
@@ -47,7 +47,9 @@ def fingerprint(archive: zipfile.ZipFile, key: str, path: Path) -> str:
             continue
         digest.update(f"{info.filename}\0{info.CRC}\0{info.file_size}\n".encode())
     with contextlib.suppress(KeyError):
-        digest.update("\0".join(_sheet_names(archive.read("xl/workbook.xml"))).encode())
+        book = archive.read("xl/workbook.xml")
+        digest.update("\0".join(_sheet_names(book)).encode())
+        digest.update(b"\0date1904" if is_date1904(book) else b"\0date1900")  # the same days, other numbers
     return digest.hexdigest()
 
 

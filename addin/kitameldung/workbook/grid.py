@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from kitameldung.dates import EPOCH
+from kitameldung.dates import EPOCH, epoch
 from kitameldung.workbook.cells import shared_strings, sheet_cells
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.xmlparse import parse
+from kitameldung.workbook.xmlparse import is_date1904, parse
 
 # Excel's built-in number formats that show dates or times.
 _BUILTIN_DATE_FORMATS = set(range(14, 23)) | {45, 46, 47} | set(range(27, 37)) | set(range(50, 59))
@@ -70,13 +70,14 @@ def read_grids(package: Package, parts: list[str]) -> list[Grid]:
     styles_part = package.part_of_type("styles")
     strings = shared_strings(package.get(strings_part) if strings_part else None)
     dates = date_styles(package.get(styles_part) if styles_part else None)
-    return [_grid(package.get(part) or b"", strings, dates) for part in parts]
+    start = epoch(is_date1904(package.get(package.workbook) or b""))
+    return [_grid(package.get(part) or b"", strings, dates, start) for part in parts]
 
 
-def _grid(data: bytes, strings: list[str], dates: set[int]) -> Grid:
+def _grid(data: bytes, strings: list[str], dates: set[int], start: datetime = EPOCH) -> Grid:
     grid = Grid([])
     for cell in sheet_cells(data).cells:
-        value = _value(cell.kind, cell.value, cell.shared_index, cell.style in dates, strings)
+        value = _value(cell.kind, cell.value, cell.shared_index, cell.style in dates, strings, start)
         r, c = cell.row - 1, cell.col - 1
         if r < 0 or c < 0:
             continue
@@ -94,7 +95,9 @@ def _grid(data: bytes, strings: list[str], dates: set[int]) -> Grid:
     return grid
 
 
-def _value(kind: str, text: str | None, index: int | None, is_date: bool, strings: list[str]) -> Any:
+def _value(
+    kind: str, text: str | None, index: int | None, is_date: bool, strings: list[str], start: datetime = EPOCH
+) -> Any:
     if kind == "s":
         return strings[index] if index is not None and index < len(strings) else None
     if text is None:
@@ -113,5 +116,5 @@ def _value(kind: str, text: str | None, index: int | None, is_date: bool, string
     except ValueError:
         return text
     if is_date and 0 <= number < 2958466:
-        return EPOCH + timedelta(seconds=round(number * 86400))
+        return start + timedelta(seconds=round(number * 86400))
     return int(number) if number.is_integer() else number

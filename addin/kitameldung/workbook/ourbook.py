@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from kitameldung.address import a1_parts
-from kitameldung.dates import EPOCH
+from kitameldung.dates import epoch
 from kitameldung.form import FormError
 from kitameldung.form.workbook import Sheet, open_sheets
 from kitameldung.planning import Plan
@@ -21,7 +21,7 @@ from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name
 from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.sheetxml import worksheet_xml
 from kitameldung.workbook.styles import StylesLimit, StylesUnavailable, ensure_dxfs, ensure_styles
-from kitameldung.workbook.xmlparse import XmlRefused
+from kitameldung.workbook.xmlparse import XmlRefused, is_date1904
 from kitameldung.workbook.xmltext import find_one
 
 
@@ -115,8 +115,9 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
         )
     for stale in (o for o in chosen.values() if o.key not in wanted):
         package.remove_sheet(_current(package, stale))
+    date1904 = is_date1904(package.get(package.workbook) or b"")
     for sheet in sheets:
-        data = worksheet_xml(sheet, index, dxfs)
+        data = worksheet_xml(sheet, index, dxfs, date1904)
         found = chosen.get(sheet.key)
         if found is None:
             name = unique_sheet_name(sheet.name, [e.name for e in package.sheets()])
@@ -159,4 +160,5 @@ def previous_check_time(package: Package) -> datetime | None:
         return None
     if serial is None or not 0 < serial < 2958466:
         return None
-    return EPOCH + timedelta(seconds=round(serial * 86400))
+    start = epoch(is_date1904(package.get(package.workbook) or b""))
+    return start + timedelta(seconds=round(serial * 86400))

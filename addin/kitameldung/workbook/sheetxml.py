@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from kitameldung.address import ref
-from kitameldung.dates import EPOCH
+from kitameldung.dates import epoch
 from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, with_marker
 from kitameldung.workbook.xmltext import attr, cell_text, text
 
@@ -19,10 +19,10 @@ MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
-def serial(value: date | datetime) -> float:
-    """Excel's day number (1900 system) for a date or date-time."""
+def serial(value: date | datetime, date1904: bool = False) -> float:
+    """Excel's day number for a date or date-time, in the workbook's date system."""
     moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
-    days = (moment - EPOCH) / timedelta(days=1)
+    days = (moment - epoch(date1904)) / timedelta(days=1)
     return int(days) if days.is_integer() else round(days, 10)
 
 
@@ -32,11 +32,11 @@ def number_text(value: float | int) -> str:
     return repr(value)
 
 
-def _cell_xml(address: str, cell: Cell, s: str) -> str:
-    """One <c>; `s` is the style attribute text (' s="12"' or "")."""
+def _cell_xml(address: str, cell: Cell, s: str, date1904: bool = False) -> str:
+    """One <c>; `s` is the style attribute text (' s="12"' or ""); dates in the workbook's system."""
     value = cell.value
     if isinstance(value, Formula):
-        kind, cached = _typed(value.cached)
+        kind, cached = _typed(value.cached, date1904)
         t = f' t="{kind}"' if kind else ""
         v = f"<v>{cached}</v>" if cached is not None else ""
         return f'<c r="{address}"{s}{t}><f>{text(value.text)}</f>{v}</c>'
@@ -44,19 +44,19 @@ def _cell_xml(address: str, cell: Cell, s: str) -> str:
         return (
             f'<c r="{address}"{s} t="inlineStr"><is><t xml:space="preserve">{cell_text(value)}</t></is></c>'
         )
-    kind, shown = _typed(value)
+    kind, shown = _typed(value, date1904)
     t = f' t="{kind}"' if kind else ""
     return f'<c r="{address}"{s}{t}><v>{shown}</v></c>' if shown is not None else f'<c r="{address}"{s}/>'
 
 
-def _typed(value: Scalar) -> tuple[str, str | None]:
+def _typed(value: Scalar, date1904: bool = False) -> tuple[str, str | None]:
     """(cell type attribute, text of <v>) for a cached or plain value."""
     if value is None:
         return "", None
     if isinstance(value, bool):
         return "b", "1" if value else "0"
     if isinstance(value, (date, datetime)):
-        return "", number_text(serial(value))
+        return "", number_text(serial(value, date1904))
     if isinstance(value, (int, float)):
         return "", number_text(value)
     return "str", cell_text(value)
@@ -70,7 +70,10 @@ def _position(item: tuple[int, int, Cell]) -> tuple[int, int]:
     return item[0], item[1]
 
 
-def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None) -> bytes:
+def worksheet_xml(
+    spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None, date1904: bool = False
+) -> bytes:
+    """Our sheet as a worksheet part; dates as day numbers of the workbook's date system."""
     spec = with_marker(spec)
     rows: dict[int, list[tuple[int, Cell]]] = {}
     links: list[tuple[int, int, Cell]] = []
@@ -107,7 +110,9 @@ def worksheet_xml(spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] 
     for r in sorted(rows):
         row = rows[r]
         row.sort(key=_first)
-        cells = "".join(_cell_xml(ref(r, c), cell, style_attr.get(cell.style, "")) for c, cell in row)
+        cells = "".join(
+            _cell_xml(ref(r, c), cell, style_attr.get(cell.style, ""), date1904) for c, cell in row
+        )
         parts.append(f'<row r="{r}">{cells}</row>')
     parts.append("</sheetData>")
     if spec.merges:

@@ -153,3 +153,21 @@ def text_nodes(data: bytes) -> list[str]:
     parse(data, flush, flush, current.append)
     flush()
     return found
+
+
+def is_date1904(workbook_xml: bytes) -> bool:
+    """Whether a workbook counts its dates from 1904 (`<workbookPr date1904="1"/>`)."""
+    found = {"1904": False}
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "workbookPr":
+            found["1904"] = attrs.get("date1904", "0").strip().lower() in ("1", "true")
+            stop()
+        elif local == "sheets":
+            stop()  # workbookPr comes before the sheets
+
+    try:
+        parse(workbook_xml, start)
+    except XmlRefused:
+        return False
+    return found["1904"]
