@@ -24,6 +24,8 @@ class Value(Generic[T]):
     cell: str | None = None
     raw: object = None
     invalid: bool = False
+    error: str | None = None  # an error value the cell holds ("#REF!"), which calamine shows empty
+    formula: str | None = None  # a formula saved without a result that could not be computed
 
     @property
     def empty(self) -> bool:

@@ -77,7 +77,7 @@ def _header(meldung: Meldung, rules: RuleBook) -> Iterator[Finding]:
             )
             continue
         if value.invalid:
-            yield rule("wert-ungueltig").finding(
+            yield unreadable(sheet, value, "Stichtag") or rule("wert-ungueltig").finding(
                 sheet, value.cell, wert=raw(value.raw), feld="den Stichtag", erwartet=EXPECTED["date"]
             )
         elif value.value is None:
@@ -102,7 +102,9 @@ def _places(meldung: Meldung) -> Iterator[Finding]:
                 value.value is not None and (value.value < 0 or not float(value.value).is_integer())
             ):
                 valid = False
-                yield rule("plaetze-ungueltig").finding(sheet, value.cell, wert=raw(value.raw), gruppe=title)
+                yield unreadable(sheet, value, f"Plätze {title}") or rule("plaetze-ungueltig").finding(
+                    sheet, value.cell, wert=raw(value.raw), gruppe=title
+                )
         approved = places.genehmigt.value
         if valid and approved is not None and places.genehmigt.raw is not None:
             occupied = (places.short.value or 0) + (places.long.value or 0)
@@ -116,6 +118,17 @@ def _places(meldung: Meldung) -> Iterator[Finding]:
                 )
 
 
+def unreadable(sheet: str, value: Value[Any], title: str, where: str = "") -> Finding | None:
+    """An error value or a formula without a stored result in a cell the form needs."""
+    if value.error is not None:
+        return rule("wert-fehlerhaft").finding(sheet, value.cell, wert=value.error, feld=title, wo=where)
+    if value.formula is not None:
+        return rule("formel-ohne-ergebnis").finding(
+            sheet, value.cell, formel=value.formula, feld=title, wo=where
+        )
+    return None
+
+
 def person_input_findings(meldung: Meldung, person: Person) -> Iterator[Finding]:
     sheet = meldung.sheet
     where = f" bei {person.name.value} (Zeile {person.row})"
@@ -124,12 +137,12 @@ def person_input_findings(meldung: Meldung, person: Person) -> Iterator[Finding]
         if meldung.has_column(key) and value.raw is None:
             yield rule("pflichtfeld").finding(sheet, value.cell, feld=title, wo=where)
     if person.zuordnung.invalid:
-        yield rule("zuordnung-unbekannt").finding(
+        yield unreadable(sheet, person.zuordnung, "Zuordnung", where) or rule("zuordnung-unbekannt").finding(
             sheet, person.zuordnung.cell, wert=raw(person.zuordnung.raw), wo=where
         )
     for key, (title, kind) in PERSON_FIELD_KINDS.items():
         value = getattr(person, key)
         if value.invalid:
-            yield rule("wert-ungueltig").finding(
+            yield unreadable(sheet, value, title, where) or rule("wert-ungueltig").finding(
                 sheet, value.cell, wert=raw(value.raw), feld=title, wo=where, erwartet=EXPECTED[kind]
             )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.address import a1, column_letter
+from kitameldung.form.formulas import evaluate
 from kitameldung.form.locate import Located, Scan, StaffTable, locate
 from kitameldung.form.profile import Profile, builtin_profiles
 from kitameldung.form.values import (
@@ -117,8 +118,17 @@ def _value(sheet: Sheet, pos: tuple[int, int] | None, parser: Parser) -> Value[A
     if pos is None:
         return Value()
     raw = sheet.value(*pos)
+    cell = a1(*pos)
+    if is_blank(raw) and (unread := sheet.unread.get(pos)) is not None:
+        if unread.error is not None:  # "#REF!": an entry, but no value
+            return Value(None, cell, unread.error, True, error=unread.error)
+        assert unread.formula is not None
+        result = evaluate(unread.formula, sheet.value, sheet.date1904)
+        if result is None:  # never silently 0: a finding asks to let Excel calculate
+            return Value(None, cell, f"={unread.formula}", True, formula=unread.formula)
+        raw = result
     value, invalid = parser(raw)
-    return Value(value, a1(*pos), None if is_blank(raw) else raw, invalid)
+    return Value(value, cell, None if is_blank(raw) else raw, invalid)
 
 
 def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet], date1904: bool) -> Meldung:

@@ -9,10 +9,12 @@ message that names the file and says what to do.
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import os
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +23,7 @@ from typing import Any
 import python_calamine
 
 from kitameldung.errors import german_reason
-from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse
+from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse, stop
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -41,6 +43,15 @@ class FormError(Exception):
 
 
 @dataclass(frozen=True)
+class Unread:
+    """What an empty-looking cell holds: an error value ("#REF!") or a formula (without "=")
+    whose result was never stored."""
+
+    error: str | None = None
+    formula: str | None = None
+
+
+@dataclass(frozen=True)
 class Sheet:
     name: str
     visible: bool
@@ -49,6 +60,16 @@ class Sheet:
     # (row, col) 0-based → formula without "=", where the reader could see formulas (a live
     # Gesprächsplanung in Excel); calamine gives values only.
     formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    # Cells calamine shows empty although they hold something (an error value, a formula saved
+    # without its result): read from the sheet's XML only when the reader asks.
+    unread_loader: Callable[[], dict[tuple[int, int], Unread]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    date1904: bool = False  # the workbook counts days from 1904 (Mac Excel)
+
+    @cached_property
+    def unread(self) -> dict[tuple[int, int], Unread]:
+        return self.unread_loader() if self.unread_loader is not None else {}
 
     def value(self, row: int, col: int) -> Cell:
         if 0 <= row < len(self.rows) and 0 <= col < len(self.rows[row]):
@@ -253,7 +274,10 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
             rows = sheet.to_python(skip_empty_area=False)
             merged = tuple(sheet.merged_cell_ranges or ())
             visible = meta.visible == python_calamine.SheetVisibleEnum.Visible
-            sheets.append(Sheet(meta.name, visible, rows, merged))
+            loader = functools.partial(_unread_cells, snapshot.data, meta.name)
+            sheets.append(
+                Sheet(meta.name, visible, rows, merged, unread_loader=loader, date1904=snapshot.date1904)
+            )
         book.close()
         _restore_rich_text(sheets, snapshot.data)
     except Exception as err:  # calamine raises several error types for damaged packages
@@ -271,6 +295,64 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
     if not sheets:
         raise FormError(f"{name}: Die Arbeitsmappe enthält kein Tabellenblatt.")
     return sheets
+
+
+def _unread_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], Unread]:
+    """Error values and formulas without a stored result in one sheet, from its XML (0-based)."""
+    from kitameldung.workbook.cells import sheet_cells
+    from kitameldung.workbook.paths import resolve
+
+    found: dict[tuple[int, int], Unread] = {}
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = {n.lower(): n for n in archive.namelist()}
+            book_name = names.get("xl/workbook.xml")
+            if book_name is None:
+                return found
+            rel_id = _sheet_rel_id(archive.read(book_name), sheet_name)
+            rels = names.get("xl/_rels/workbook.xml.rels")
+            target = _rel_target(archive.read(rels), rel_id) if rels and rel_id else None
+            part = names.get(resolve(book_name, target).lower()) if target else None
+            if part is None or archive.getinfo(part).file_size > MAX_PART_BYTES:
+                return found
+            xml = archive.read(part)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, XmlRefused):
+        return found
+    try:
+        cells = sheet_cells(xml).cells
+    except XmlRefused:
+        return found
+    for cell in cells:
+        position = (cell.row - 1, cell.col - 1)
+        if cell.kind == "e" and cell.value:
+            found[position] = Unread(error=cell.value.strip())
+        elif cell.formula and (cell.value is None or cell.value == ""):
+            found[position] = Unread(formula=cell.formula)
+    return found
+
+
+def _sheet_rel_id(book: bytes, sheet_name: str) -> str | None:
+    found: dict[str, str] = {}
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "sheet" and attrs.get("name") == sheet_name:
+            found["id"] = next((v for k, v in attrs.items() if k.endswith("\x1fid")), "")
+            stop()
+
+    parse(book, start)
+    return found.get("id") or None
+
+
+def _rel_target(rels: bytes, rel_id: str) -> str | None:
+    found: dict[str, str] = {}
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local == "Relationship" and attrs.get("Id") == rel_id:
+            found["target"] = attrs.get("Target", "")
+            stop()
+
+    parse(rels, start)
+    return found.get("target") or None
 
 
 def _restore_rich_text(sheets: list[Sheet], data: bytes) -> None:

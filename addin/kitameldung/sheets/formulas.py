@@ -35,7 +35,8 @@ def lookup_text(cell: str | None, table: str, unknown: str = "?") -> str:
     """A text looked up in `table` (e.g. Zuordnung → F/E): "" when empty, `unknown` if not listed."""
     if cell is None:
         return BLANK
-    return f'IF({is_blank(cell)},"",IFERROR(VLOOKUP({cell},{table},2,FALSE),"{unknown}"))'
+    # An error value in the cell (#REF!) is an unreadable entry, as in the Python reader.
+    return f'IFERROR(IF({is_blank(cell)},"",VLOOKUP({cell},{table},2,FALSE)),"{unknown}")'
 
 
 def nested_if(conditions: list[tuple[str, str]], otherwise: str) -> str:
