@@ -1,0 +1,196 @@
+"""Values as real files hold them: the 1904 date system, error values, formulas without stored
+results, implausible dates, rich text, and who is not counted."""
+
+from __future__ import annotations
+
+import shutil
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from lawcases import with_trainee
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+from kitameldung.form.workbook import open_sheets
+from kitameldung.pipeline import Settings, check_file
+from kitameldung.planning.overview import talk_counts
+from kitameldung.refresh import FAILED, refresh_file
+from kitameldung.render.json_out import result_json
+from kitameldung.render.text import summary
+from kitameldung.replica import make_facility, write_form
+from kitameldung.sheets import SHEET_NAMES
+from kitameldung.workbook.fingerprint import ResultCache, settings_key
+from kitameldung.workbook.grid import read_grid
+from kitameldung.workbook.package import Package
+
+FIXTURES = Path(__file__).parent / "fixtures" / "excel"
+NOW = datetime(2026, 11, 2, 9)
+
+
+def rules_at(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for finding in check_file(path, Settings(today=NOW.date())).findings:
+        found.setdefault(finding.rule, []).append(finding.cell or "")
+    return found
+
+
+# ---------------------------------------------------------------------- the 1904 date system
+
+
+def test_a_workbook_excel_saved_in_1904_reads_its_dates() -> None:
+    """date_1904_02.xlsx was written by Excel (XlsxWriter's comparison files, BSD-2-Clause)."""
+    path = FIXTURES / "date_1904_02.xlsx"
+    package = Package.read(path)
+    sheet = next(e for e in package.sheets())
+    grid = read_grid(package, sheet.part or "")
+    expected = [date(1906, 9, 27), date(1917, 9, 9), date(1931, 5, 19), date(2177, 10, 15)]
+    assert [row[0].date() if isinstance(row[0], datetime) else row[0] for row in grid.rows[1:5]] == expected
+    assert open_sheets(path)[0].date1904
+
+
+def _as_1904(path: Path) -> Path:
+    """The replica as Mac Excel keeps it: the same days, counted from 1904."""
+    book = openpyxl.load_workbook(path)
+    book.epoch = CALENDAR_MAC_1904
+    book.save(path)
+    return path
+
+
+def test_our_sheets_write_dates_in_the_workbooks_date_system(tmp_path: Path, libreoffice) -> None:
+    facility = make_facility(71, date(2026, 10, 1), persons=8)
+    path = _as_1904(write_form(facility, tmp_path / "mac.xlsx"))
+    result = check_file(path, Settings(today=NOW.date()))
+    assert result.meldung is not None and result.meldung.stichtag == date(2026, 10, 1)
+    assert refresh_file(path, Settings(), NOW).status != FAILED
+    shown = openpyxl.load_workbook(path)  # openpyxl reads day numbers in the file's system
+    report = shown[SHEET_NAMES["pruefbericht"]]
+    assert report["B7"].value.date() == date(2026, 10, 1)  # Stichtag
+    assert report["B8"].value.replace(microsecond=0) == NOW  # Geprüft am
+    planning = shown[SHEET_NAMES["gespraechsplanung"]]
+    begins = [c.value for c in planning["D"][22:30] if isinstance(c.value, datetime)]
+    assert begins and all(b.date() in {m.beginn for m in facility.staff} for b in begins)
+    # a second refresh finds its own "Geprüft am" and the file unchanged
+    assert refresh_file(path, Settings(), datetime(2026, 11, 3, 9)).status == "unverändert"
+    # the live formulas (Ampel against TODAY()) agree in LibreOffice
+    (recalculated,) = libreoffice.convert_many([path], tmp_path / "lo")
+    live = openpyxl.load_workbook(recalculated, data_only=True)[SHEET_NAMES["gespraechsplanung"]]
+    lights = [c.value for c in live["N"][22:30] if c.value]
+    assert lights and "überfällig" not in lights  # no talk on record: "kein Gespräch erfasst" or future
+
+
+def test_typed_planning_dates_are_read_in_the_1904_system(tmp_path: Path) -> None:
+    path = _as_1904(write_form(make_facility(72, date(2026, 10, 1), persons=8), tmp_path / "mac.xlsx"))
+    assert refresh_file(path, Settings(), NOW).status != FAILED
+    book = openpyxl.load_workbook(path)
+    planning = book[SHEET_NAMES["gespraechsplanung"]]
+    planning["J23"] = datetime(2026, 3, 3)  # letztes Jahresgespräch, typed in Excel
+    book.save(path)
+    outcome = refresh_file(path, Settings(), NOW)
+    assert outcome.status != FAILED
+    due = openpyxl.load_workbook(path, data_only=True)[SHEET_NAMES["gespraechsplanung"]]["K23"].value
+    assert due is not None and due.date() == date(2027, 3, 3)
+    assert talk_counts(outcome.planning or {}, NOW.date()).get("überfällig", 0) == 0
+
+
+def test_the_result_cache_tells_the_date_systems_apart(tmp_path: Path) -> None:
+    path = write_form(make_facility(73, persons=8), tmp_path / "k.xlsx")
+    assert refresh_file(path, Settings(), NOW).status != FAILED  # the cache keeps refreshed files
+    cache = ResultCache(tmp_path / "cache")
+    key = settings_key(Settings())
+    cache.store(path, key, {"ok": True})
+    assert cache.lookup(path, key) == {"ok": True}
+    with zipfile.ZipFile(path) as archive:
+        files = {i.filename: archive.read(i) for i in archive.infolist()}
+    book = files["xl/workbook.xml"].decode()
+    files["xl/workbook.xml"] = book.replace("<workbookPr", '<workbookPr date1904="1"', 1).encode()
+    assert files["xl/workbook.xml"] != book.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    assert cache.lookup(path, key) is None
+
+
+# ---------------------------------------------------------------------- errors and formulas
+
+
+def _edit_form(path: Path, cells: dict[str, object]) -> Path:
+    book = openpyxl.load_workbook(path)
+    sheet = book["Personalmeldung"]
+    for ref, value in cells.items():
+        sheet[ref] = value
+    book.save(path)  # openpyxl writes formulas without results, as non-calculating programs do
+    return path
+
+
+def test_error_values_are_findings_that_name_them(tmp_path: Path) -> None:
+    path = _edit_form(
+        write_form(make_facility(74, persons=8), tmp_path / "k.xlsx"), {"K24": "#REF!", "E23": "#N/A"}
+    )
+    found = check_file(path, Settings(today=NOW.date()))
+    errors = {f.cell: f.message for f in found.findings if f.rule == "wert-fehlerhaft"}
+    assert set(errors) == {"K24", "E23"}
+    assert "„#REF!“ in K24" in errors["K24"] and "„#N/A“ in E23" in errors["E23"]
+    document = result_json(found)
+    assert document["staffing"]["personen_gezaehlt"] == 7  # the #N/A Zuordnung is not counted
+
+
+def test_formulas_without_results_are_computed_where_plain_and_flagged_otherwise(tmp_path: Path) -> None:
+    facility = make_facility(75, persons=8)
+    path = write_form(facility, tmp_path / "k.xlsx")
+    plain = {"D9": "=DATE(2025,10,1)", "E14": "=1+1", "F15": "=SUM(F14,3)*2"}
+    _edit_form(path, plain | {"F16": "=Listen!A1*2"})
+    result = check_file(path, Settings(today=NOW.date()))
+    assert result.meldung is not None
+    assert result.meldung.stichtag == date(2025, 10, 1)
+    places = result.meldung.places or {}
+    long_krippe = facility.places["krippe"][1]
+    assert places["krippe"].short.value == 2
+    assert places["kindergarten"].long.value == (long_krippe + 3) * 2
+    flagged = [f for f in result.findings if f.rule == "formel-ohne-ergebnis"]
+    assert [f.cell for f in flagged] == ["F16"] and "in Excel öffnen und speichern" in flagged[0].message
+    assert places["hort"].long.value is None and places["hort"].long.invalid
+
+
+def test_a_year_alone_or_an_ancient_date_is_invalid(tmp_path: Path) -> None:
+    path = _edit_form(
+        write_form(make_facility(76, persons=8), tmp_path / "k.xlsx"),
+        {"P22": 2024, "P23": "2024", "M24": datetime(1905, 7, 16), "C25": date(1899, 3, 1)},
+    )
+    found = rules_at(path)
+    assert {"P22", "P23", "M24", "C25"} <= set(found["wert-ungueltig"])
+
+
+def test_rich_text_keeps_the_space_between_runs(tmp_path: Path) -> None:
+    """rich_string01.xlsx (Excel-written, XlsxWriter, BSD-2-Clause) with runs written without
+    xml:space="preserve", as several programs write them."""
+    target = tmp_path / "runs.xlsx"
+    with zipfile.ZipFile(FIXTURES / "rich_string01.xlsx") as archive:
+        files = {i.filename: archive.read(i) for i in archive.infolist()}
+    strings = files["xl/sharedStrings.xml"].decode()
+    strings = strings.replace("<r><t>a</t></r>", "<r><t>Braun, </t></r>").replace("<t>bc</t>", "<t>Ines</t>")
+    files["xl/sharedStrings.xml"] = strings.encode()
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    rows = open_sheets(target)[0].rows
+    assert rows[2][0] == "Braun, Inesdefg"
+
+
+def test_json_and_text_agree_on_who_is_not_counted(tmp_path: Path) -> None:
+    facility = with_trainee(77, date(2026, 10, 1))
+    facility.staff[-1].paragraph = None  # a Praktikantin without Zuordnung
+    path = write_form(facility, tmp_path / "k.xlsx")
+    result = check_file(path, Settings(today=NOW.date()))
+    document = result_json(result)
+    assert "auszubildende-nicht-gezaehlt" in {f["rule"] for f in document["findings"]}
+    assert document["staffing"]["in_ausbildung_nicht_gezaehlt"] == 1
+    assert document["staffing"]["nicht_gezaehlt"]["in_ausbildung"] == 1
+    assert "Nicht gezählt: 1 Person in Ausbildung bzw. im Praktikum" in summary(result)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _fixtures_present() -> None:
+    assert (FIXTURES / "date_1904_02.xlsx").is_file() and (FIXTURES / "LICENSE-XlsxWriter.txt").is_file()
+    assert shutil.which("soffice") or True
