@@ -3,6 +3,7 @@ results, implausible dates, rich text, and who is not counted."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import zipfile
 from datetime import date, datetime
@@ -194,3 +195,67 @@ def test_json_and_text_agree_on_who_is_not_counted(tmp_path: Path) -> None:
 def _fixtures_present() -> None:
     assert (FIXTURES / "date_1904_02.xlsx").is_file() and (FIXTURES / "LICENSE-XlsxWriter.txt").is_file()
     assert shutil.which("soffice") or True
+
+
+# ---------------------------------------------------------------------- what a file is
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_files_that_are_no_excel_workbook_are_named_for_what_they_are(tmp_path: Path, libreoffice) -> None:
+    word = _zip(
+        tmp_path / "brief.xlsx",
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            "word/document.xml": b"<w:document xmlns:w='http://schemas.openxmlformats.org/wordprocessingml/2006/main'/>",
+        },
+    )
+    binary = _zip(
+        tmp_path / "binaer.xlsx", {"[Content_Types].xml": b"<Types/>", "xl/workbook.bin": b"\x83\x01"}
+    )
+    ods = libreoffice.convert(
+        write_form(make_facility(78, persons=8), tmp_path / "k.xlsx"), tmp_path / "ods", "ods"
+    )
+    renamed = tmp_path / "tabelle.xlsx"
+    shutil.copy(ods, renamed)
+    expected = {
+        word: "Word-Dokument",
+        binary: "Excel-Binärarbeitsmappe (.xlsb)",
+        renamed: "OpenDocument-Tabelle (.ods)",
+    }
+    for path, what in expected.items():
+        result = check_file(path)
+        assert not result.ok and what in (result.error or ""), result.error
+        assert "beschädigt" not in (result.error or "") and "nicht gefunden" not in (result.error or "")
+
+
+def test_a_file_name_in_old_windows_bytes_is_processed_and_shown_readably(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    folder = tmp_path / "alt"
+    folder.mkdir()
+    source = write_form(make_facility(79, persons=8), tmp_path / "k.xlsx")
+    odd = Path(os.fsdecode(os.fsencode(folder) + b"/M\xfcller.xlsx"))
+    shutil.copy(source, odd)
+    run = subprocess.run(
+        [sys.executable, "-m", "kitameldung.cli", "refresh", str(folder), "--quiet"],
+        capture_output=True,
+        timeout=300,
+    )
+    out = run.stdout.decode("utf-8")  # readable: valid UTF-8 throughout
+    assert run.returncode in (0, 1), out + run.stderr.decode("utf-8", "replace")
+    assert "1 aktualisiert" in out
+    check = subprocess.run(
+        [sys.executable, "-m", "kitameldung.cli", "check", str(folder), "--json"],
+        capture_output=True,
+        timeout=300,
+    )
+    assert '"file": "Müller.xlsx"' in check.stdout.decode("utf-8")
+    overview = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
+    assert any(c.value == "Müller.xlsx" for row in overview.iter_rows() for c in row)

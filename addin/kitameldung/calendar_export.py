@@ -12,6 +12,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
+import kitameldung.text  # noqa: F401 – registers the "kitameldung" codec error handler
 from kitameldung.form import FormError, read_meldung
 from kitameldung.form.workbook import take_snapshot
 from kitameldung.pipeline import Settings
@@ -53,7 +54,9 @@ def collect(files: list[Path], settings: Settings, von: date, bis: date | None) 
 
 
 def write_calendar(items: list[Talk], target: Path) -> None:
-    data = calendar(items, datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)).encode("utf-8")
+    data = calendar(items, datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)).encode(
+        "utf-8", "kitameldung"
+    )
 
     def write(out: BinaryIO) -> None:
         out.write(data)

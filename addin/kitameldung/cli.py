@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 
+import kitameldung.text  # noqa: F401 – registers the "kitameldung" codec error handler
 from kitameldung import __version__
 from kitameldung import cli_german as german
 from kitameldung import cli_tools as tools
@@ -23,6 +24,10 @@ EXIT_INTERRUPTED = 130  # as a shell reports Ctrl-C
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # file names that are no UTF-8 shown readably
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="kitameldung")
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):

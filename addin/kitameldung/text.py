@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -37,3 +38,27 @@ def _normalize(text: str) -> str:
     # Accents beyond German umlauts (é, ł …) fall back to their base letter.
     value = "".join(c for c in unicodedata.normalize("NFKD", value) if not unicodedata.combining(c))
     return _NOISE.sub(" ", value).strip()
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def readable(value: str) -> str:
+    """A file name whose bytes are no UTF-8 (copied from an old Windows share: "M\\xfcller")
+    arrives with its bytes escaped; shown as the Windows code page reads them ("Müller")."""
+    if not _ESCAPED.search(value):
+        return value
+    return _ESCAPED.sub(
+        lambda m: bytes(ord(c) - 0xDC00 for c in m.group(0)).decode("cp1252", "replace"), value
+    )
+
+
+def _readable_errors(error: UnicodeError) -> tuple[str | bytes, int]:
+    """Codec error handler "kitameldung": escaped bytes written as `readable` shows them (as
+    UTF-8 bytes: an encoder takes non-ASCII replacements only as bytes)."""
+    if isinstance(error, UnicodeEncodeError):
+        return readable(error.object[error.start : error.end]).encode("utf-8"), error.end
+    raise error
+
+
+codecs.register_error("kitameldung", _readable_errors)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import kitameldung.text  # noqa: F401 – registers the "kitameldung" codec error handler
 from kitameldung.batch.columns import COLUMNS
 from kitameldung.batch.overview import facility_rows
 from kitameldung.batch.runner import BatchItem
@@ -67,7 +68,7 @@ def write_json(items: list[BatchItem], target: Path) -> None:
 
 
 def _write_text(target: Path, text: str) -> None:
-    data = text.encode("utf-8")
+    data = text.encode("utf-8", "kitameldung")
 
     def write(out: BinaryIO) -> None:
         out.write(data)

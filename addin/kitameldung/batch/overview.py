@@ -115,7 +115,8 @@ def _link(path: str, folder: Path) -> str:
         relative = os.path.relpath(path, folder)
     except ValueError:  # another drive on Windows
         return Path(path).as_uri()
-    return quote(relative.replace(os.sep, "/"), safe="/")
+    # The file's own bytes, %-encoded: also a name that is no UTF-8 is reached by its link.
+    return quote(os.fsencode(relative.replace(os.sep, "/")), safe="/")
 
 
 def _text(sheet: Any, row: int, col: int, value: Any) -> Any:

@@ -23,7 +23,7 @@ from typing import Any
 import python_calamine
 
 from kitameldung.errors import german_reason
-from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse, stop
+from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse, stop, xml_text
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -113,6 +113,66 @@ def check_package(path: Path, data: bytes | None = None) -> None:
     reason = _package_problem(infos)
     if reason:
         raise FormError(f"{name}: {reason} Die Datei wurde nicht gelesen und nicht verändert.")
+    other = _other_document(infos, data)
+    if other:
+        raise FormError(f"{name}: {other}")
+
+
+# Zip packages that are no Excel workbook: what they are, and what to do.
+_OTHER_KINDS = (
+    (
+        "word/document.xml",
+        "Das ist ein Word-Dokument, keine Excel-Arbeitsmappe (nur umbenannt?). Bitte die Personalmeldung als Excel-Datei (.xlsx) verwenden.",
+    ),
+    (
+        "ppt/presentation.xml",
+        "Das ist eine PowerPoint-Präsentation, keine Excel-Arbeitsmappe. Bitte die Personalmeldung als Excel-Datei (.xlsx) verwenden.",
+    ),
+    (
+        "xl/workbook.bin",
+        "Das ist eine Excel-Binärarbeitsmappe (.xlsb). Bitte in Excel unter Datei › Speichern unter als „Excel-Arbeitsmappe (*.xlsx)“ speichern und diese Datei verwenden.",
+    ),
+)
+_ODS = "Das ist eine OpenDocument-Tabelle (.ods), keine Excel-Arbeitsmappe. Bitte in Excel oder LibreOffice öffnen und als „Excel 2007-365 (.xlsx)“ speichern, dann diese Datei verwenden."
+
+
+def _content_types(data: bytes) -> list[str]:
+    found: list[str] = []
+
+    def start(_ns: str, local: str, attrs: dict[str, str]) -> None:
+        if local in ("Override", "Default") and "ContentType" in attrs:
+            found.append(attrs["ContentType"])
+
+    try:
+        parse(data, start)
+    except XmlRefused:
+        return []
+    return found
+
+
+def _other_document(infos: list[zipfile.ZipInfo], data: bytes | None) -> str | None:
+    names = {i.filename.lower(): i for i in infos}
+    if "xl/workbook.xml" in names:
+        return None
+    for part, message in _OTHER_KINDS:
+        if part in names:
+            return message
+    types = names.get("[content_types].xml")
+    if types is not None and data is not None and types.file_size < MAX_PART_BYTES:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            declared = _content_types(archive.read(types))
+        if any(
+            kind.endswith((".sheet.main+xml", ".sheet.macroEnabled.main+xml", ".template.main+xml"))
+            for kind in declared
+        ):
+            return None  # a workbook whose main part has another name: Package finds it
+    if "mimetype" in names and data is not None:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            kind = archive.read(names["mimetype"])[:100].decode("ascii", "replace")
+        if "opendocument.spreadsheet" in kind:
+            return _ODS
+        return "Das ist ein OpenDocument-Dokument, keine Excel-Arbeitsmappe. Bitte die Personalmeldung als Excel-Datei (.xlsx) verwenden."
+    return "Das ist keine Excel-Arbeitsmappe (ihr Arbeitsmappen-Teil fehlt). Bitte die Personalmeldung in Excel öffnen und als .xlsx speichern."
 
 
 def _package_problem(infos: list[zipfile.ZipInfo]) -> str | None:
@@ -262,7 +322,7 @@ def open_sheets(path: Path, snapshot: Snapshot | None = None) -> list[Sheet]:
         try:
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(snapshot.data))
         except Exception:
-            readable = _without_empty_sheet_ids(snapshot.data)
+            readable = _readable_copy(snapshot.data)
             if readable is None:
                 raise
             book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(readable))
@@ -416,39 +476,39 @@ def _rich_text_fixes(data: bytes) -> dict[str, str]:
     return fixes
 
 
-def _without_empty_sheet_ids(data: bytes) -> bytes | None:
-    """A copy for reading only, without the `<sheet r:id="">` entries Excel leaves for old module
-    sheets (calamine refuses them); None when the workbook has none. The file is not changed."""
+def _readable_copy(data: bytes) -> bytes | None:
+    """A copy for reading only, in a shape calamine reads: XML parts written in UTF-16 as UTF-8,
+    and without the `<sheet r:id="">` entries Excel leaves for old module sheets. None when there
+    is nothing to change. The file itself is never changed."""
     from xml.etree import ElementTree as ET
 
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-            book_name = next((n for n in names if n.lower() == "xl/workbook.xml"), None)
-            if book_name is None:
-                return None
-            root = ET.fromstring(archive.read(book_name))
-            removed = False
-            for sheets in root.iter():
-                for sheet in list(sheets):
-                    if sheet.tag.endswith("}sheet") and any(
-                        key.endswith("}id") and not value.strip() for key, value in sheet.attrib.items()
-                    ):
-                        sheets.remove(sheet)
-                        removed = True
-            if not removed:
-                return None
-            buffer = io.BytesIO()
-            with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in archive.infolist():
-                    content = (
-                        ET.tostring(root, xml_declaration=True, encoding="UTF-8")
-                        if info.filename == book_name
-                        else archive.read(info)
-                    )
-                    out.writestr(info, content)
-            return buffer.getvalue()
-    except (zipfile.BadZipFile, ET.ParseError, OSError, ValueError):
+        changed = False
+        buffer = io.BytesIO()
+        with (
+            zipfile.ZipFile(io.BytesIO(data)) as archive,
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as out,
+        ):
+            for info in archive.infolist():
+                content = archive.read(info)
+                if info.filename.lower().endswith((".xml", ".rels")) and content.startswith(
+                    (b"\xff\xfe", b"\xfe\xff")
+                ):
+                    content, changed = xml_text(content).encode("utf-8"), True
+                if info.filename.lower() == "xl/workbook.xml":
+                    root = ET.fromstring(content)
+                    for sheets in root.iter():
+                        for sheet in list(sheets):
+                            if sheet.tag.endswith("}sheet") and any(
+                                key.endswith("}id") and not value.strip()
+                                for key, value in sheet.attrib.items()
+                            ):
+                                sheets.remove(sheet)
+                                changed = True
+                    content = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+                out.writestr(info, content)
+        return buffer.getvalue() if changed else None
+    except (zipfile.BadZipFile, ET.ParseError, OSError, ValueError, UnicodeDecodeError):
         return None
 
 

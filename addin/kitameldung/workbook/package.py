@@ -29,6 +29,7 @@ from kitameldung.workbook.xmlparse import (
     parse,
     root_info,
     split_name,
+    xml_text,
 )
 
 CONTENT_TYPES = "[Content_Types].xml"
@@ -100,7 +101,7 @@ class Package:
             for part in (CONTENT_TYPES, package.workbook, package.workbook_rels):
                 if part not in package._data:
                     raise FormError(f"{name}: Der Arbeitsmappe fehlt der Teil {part}.")
-                package._data[part].decode("utf-8")
+                xml_text(package._data[part])
                 check_well_formed(package._data[part])
             root = root_info(package._data[package.workbook])
         except (XmlRefused, UnicodeDecodeError) as err:
@@ -151,7 +152,7 @@ class Package:
         return [info.filename for info in self._infos]
 
     def text(self, name: str) -> str:
-        return self._data[name].decode("utf-8")
+        return xml_text(self._data[name])
 
     def put(self, name: str, data: bytes) -> None:
         if name not in self._data:

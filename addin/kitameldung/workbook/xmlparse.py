@@ -11,6 +11,7 @@ Element names come back as `(namespace, local name)`; prefixes never matter.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -171,3 +172,16 @@ def is_date1904(workbook_xml: bytes) -> bool:
     except XmlRefused:
         return False
     return found["1904"]
+
+
+_DECLARED = re.compile(r"""^(<\?xml[^>]*?encoding\s*=\s*["'])[^"']*(["'])""")
+
+
+def xml_text(data: bytes) -> str:
+    """A part's XML as text: UTF-8 as Excel writes it, or UTF-16 (with its byte order mark) as
+    some programs write it. The declaration of a UTF-16 part is changed to UTF-8, the encoding
+    the text is written back in."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16")
+        return _DECLARED.sub(r"\1UTF-8\2", text, count=1)
+    return data.decode("utf-8")

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from kitameldung.text import readable
+
 _ATTR = re.compile(r"""([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')""")
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -178,19 +180,22 @@ _PLAIN_CELL = re.compile(r"[&<>_\x00-\x1f\ufffe\uffff]")
 def text(value: str) -> str:
     """Escape for element content; drops characters XML cannot carry at all."""
     if not _PLAIN.search(value):  # the common case, and the hot path of a refresh
-        return value
-    return escape(_ILLEGAL.sub("", value))
+        return readable(value)
+    return escape(_ILLEGAL.sub("", readable(value)))
 
 
 def attr(value: str) -> str:
     """Escape for an attribute value (quotes included); drops characters XML cannot carry."""
-    return escape(_ILLEGAL.sub("", value), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"})
+    return escape(
+        _ILLEGAL.sub("", readable(value)), {'"': "&quot;", "\n": "&#10;", "\t": "&#9;", "\r": "&#13;"}
+    )
 
 
 def cell_text(value: str) -> str:
     """A cell's text as SpreadsheetML stores it: a literal "_xHHHH_" escaped as "_x005F_xHHHH_",
     control characters as "_xHHHH_" (so they survive XML), cut with a visible note beyond what
     a cell can hold; then XML-escaped."""
+    value = readable(value)
     if len(value) <= CELL_LIMIT and not _PLAIN_CELL.search(value):
         return value
     value = _LITERAL_ESCAPE.sub(r"_x005F_\1", value)
@@ -203,5 +208,5 @@ def cell_text(value: str) -> str:
 def plain_text(value: str) -> str:
     """A text for writers that cannot carry control characters (openpyxl): those dropped,
     and cut like `cell_text`."""
-    value = _ILLEGAL.sub("", value)
+    value = _ILLEGAL.sub("", readable(value))
     return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - len(CUT_NOTE)] + CUT_NOTE
