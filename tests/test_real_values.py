@@ -259,3 +259,30 @@ def test_a_file_name_in_old_windows_bytes_is_processed_and_shown_readably(tmp_pa
     assert '"file": "Müller.xlsx"' in check.stdout.decode("utf-8")
     overview = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
     assert any(c.value == "Müller.xlsx" for row in overview.iter_rows() for c in row)
+
+
+def test_a_workbook_without_styles_gets_our_dates_formatted_and_back_without(tmp_path: Path) -> None:
+    from roundtrip import ooxml_errors, parts
+
+    from kitameldung.refresh.behoerde import export_behoerde
+
+    path = write_form(make_facility(80, persons=8), tmp_path / "k.xlsx")
+    files = parts(path)
+    del files["xl/styles.xml"]
+    rels = files["xl/_rels/workbook.xml.rels"].decode()
+    files["xl/_rels/workbook.xml.rels"] = "".join(
+        part + ">" for part in rels.split(">")[:-1] if "relationships/styles" not in part
+    ).encode()
+    types = files["[Content_Types].xml"].decode()
+    files["[Content_Types].xml"] = "".join(
+        part + ">" for part in types.split(">")[:-1] if "styles+xml" not in part
+    ).encode()
+    _zip(path, files)
+    original = parts(path)
+    assert refresh_file(path, Settings(), NOW).status != FAILED
+    assert ooxml_errors(path) == []
+    report = openpyxl.load_workbook(path)[SHEET_NAMES["pruefbericht"]]
+    assert isinstance(report["B8"].value, datetime)  # a date, not the day number
+    target = tmp_path / "abgabe.xlsx"
+    assert export_behoerde(path, target).status != FAILED
+    assert parts(target) == original

@@ -26,7 +26,7 @@ from kitameldung.workbook.grid import read_grid, read_grids
 from kitameldung.workbook.ours import OWN_FILE_MARK, OurSheet, our_sheets
 from kitameldung.workbook.outputs import check_output
 from kitameldung.workbook.package import Package
-from kitameldung.workbook.registry import refers_to_sheet
+from kitameldung.workbook.registry import refers_to_sheet, remove_added_styles
 from kitameldung.workbook.styles import remove_styles
 from kitameldung.workbook.xmlparse import XmlRefused, text_nodes
 from kitameldung.workbook.xmltext import find_all, inner
@@ -100,6 +100,7 @@ def behoerde_package(package: Package) -> list[str]:
         if styles is not None:
             used = package.cell_styles_in_use([e.part for e in package.sheets() if e.part])
             package.put_text(styles, remove_styles(package.text(styles), used))
+            remove_added_styles(package)
         secret = {t for t in typed - OPTIONS if not _NOT_TELLING.fullmatch(t)}
         _verify(package, secret, removed_names)
     except XmlRefused as err:

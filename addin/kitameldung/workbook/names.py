@@ -34,8 +34,8 @@ def set_print_titles(book: str, p: str, index: int, sheet: str, rows: tuple[int,
     if names is not None and names.body_end is not None:
         return splice(book, names.body_end, names.body_end, wanted)
     block = f"<{p}definedNames>{wanted}</{p}definedNames>"
-    if names is not None:  # <definedNames/>
-        return splice(book, names.start, names.end, block)
+    if names is not None:  # <definedNames/>: opened with a space, so that it closes again the same
+        return splice(book, names.start, names.end, f"<{p}definedNames >{wanted}</{p}definedNames>")
     # Schema order: sheets, functionGroups, externalReferences, definedNames, calcPr …
     anchor = max(
         (e for e in (find_one(book, n) for n in ("sheets", "functionGroups", "externalReferences")) if e),
@@ -51,4 +51,7 @@ def drop_empty_names(book: str) -> str:
         return book
     if book[names.body_start : names.body_end].strip():
         return book
-    return splice(book, names.start, names.end, "")
+    tag = book[names.start : names.body_start]
+    # "<definedNames >" is how set_print_titles opened a "<definedNames/>" the workbook had: back to it.
+    restored = tag[:-2] + "/>" if tag.endswith(" >") else ""
+    return splice(book, names.start, names.end, restored)

@@ -19,6 +19,7 @@ from kitameldung.workbook.cells import sheet_cells
 from kitameldung.workbook.grid import read_grid
 from kitameldung.workbook.ours import OurSheet, our_sheets, unique_sheet_name
 from kitameldung.workbook.package import Package, SheetEntry
+from kitameldung.workbook.registry import add_styles
 from kitameldung.workbook.sheetxml import worksheet_xml
 from kitameldung.workbook.styles import StylesLimit, StylesUnavailable, ensure_dxfs, ensure_styles
 from kitameldung.workbook.xmlparse import XmlRefused, is_date1904
@@ -89,7 +90,7 @@ def _rank(sheet: OurSheet) -> int:
 
 
 def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
-    styles = package.part_of_type("styles")
+    styles = package.part_of_type("styles") or add_styles(package)
     index: dict[str, int] = {}
     dxfs: dict[str, int] = {}
     if styles is not None:

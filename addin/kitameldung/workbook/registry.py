@@ -67,6 +67,62 @@ def add_sheet(package: Package, name: str, key: str, data: bytes) -> None:
     _edit_app(package, lambda xml: add_titles(xml, [name]))
 
 
+STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
+REL_STYLES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
+# The least styles part Excel accepts: its default font, the two fills it reserves, no border,
+# the "Normal" cell style. kitameldung's formats are appended to it like to any other.
+MINIMAL_STYLES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="1"><font><sz val="11"/><color theme="1"/><name val="Calibri"/><family val="2"/>'
+    '<scheme val="minor"/></font></fonts>'
+    '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>'
+    '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/></cellXfs>'
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    '<dxfs count="0"/><tableStyles count="0" defaultTableStyle="TableStyleMedium2" defaultPivotStyle="PivotStyleLight16"/>'
+    "</styleSheet>"
+)
+
+
+def add_styles(package: Package) -> str:
+    """A styles part for a workbook that has none (written by a program that keeps no formats):
+    without it our dates would show as day numbers."""
+    part = posixpath.join(posixpath.dirname(package.workbook), "styles.xml")
+    number = 2
+    while package.has(part):
+        part = posixpath.join(posixpath.dirname(package.workbook), f"styles{number}.xml")
+        number += 1
+    package.put(part, MINIMAL_STYLES.encode("utf-8"))
+    types = package.text(CONTENT_TYPES)
+    override = f'<{root_prefix(types)}Override PartName="/{part}" ContentType="{STYLES_TYPE}"/>'
+    package.put_text(CONTENT_TYPES, _insert_before_close(types, "Types", override))
+    rels = package.text(package.workbook_rels)
+    taken = {rel.id for rel in package.relationships(package.workbook)}
+    rel_id = next(
+        f"rIdKitameldungStyles{n or ''}" for n in range(1000) if f"rIdKitameldungStyles{n or ''}" not in taken
+    )
+    target = posixpath.relpath(part, posixpath.dirname(package.workbook))
+    relationship = f'<{root_prefix(rels)}Relationship Id="{rel_id}" Type="{REL_STYLES}" Target="{target}"/>'
+    package.put_text(package.workbook_rels, _insert_before_close(rels, "Relationships", relationship))
+    return part
+
+
+def remove_added_styles(package: Package) -> None:
+    """Take out again a styles part `add_styles` created. Its relationship id marks it as long as
+    only kitameldung wrote the registry (Excel renumbers the ids when it saves: then it stays)."""
+    for rel in package.relationships(package.workbook):
+        if rel.id.startswith("rIdKitameldungStyles") and not rel.external:
+            _drop_part(package, rel.target)
+            rels = package.text(package.workbook_rels)
+            for element in find_all(rels, "Relationship"):
+                if element.attrs.get("Id") == rel.id:
+                    package.put_text(package.workbook_rels, splice(rels, element.start, element.end, ""))
+                    break
+            return
+
+
 def set_print_titles(package: Package, rel_id: str, rows: tuple[int, int] | None) -> None:
     """Rows repeated on every printed page of the sheet with relationship `rel_id`."""
     entry = next(e for e in package.sheets() if e.rel_id == rel_id)
