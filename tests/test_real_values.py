@@ -286,3 +286,42 @@ def test_a_workbook_without_styles_gets_our_dates_formatted_and_back_without(tmp
     target = tmp_path / "abgabe.xlsx"
     assert export_behoerde(path, target).status != FAILED
     assert parts(target) == original
+
+
+def test_text_dates_in_the_planning_are_read_and_what_is_no_date_is_said(tmp_path: Path) -> None:
+    from roundtrip import planning_values, type_planning
+
+    from kitameldung.cli import main
+
+    path = write_form(make_facility(81, date(2026, 10, 1), persons=8), tmp_path / "k.xlsx")
+    assert refresh_file(path, Settings(), NOW).status != FAILED
+    keys = list(planning_values(path))
+    type_planning(
+        path,
+        {
+            keys[0]: {"geplanter Termin (Datum Uhrzeit)": "15.01.2027 10:00"},  # pasted from a calendar
+            keys[1]: {"letztes Jahresgespräch": "03.03.2026"},
+            keys[2]: {"letztes Jahresgespräch": "nächste Woche"},
+        },
+    )
+    book = openpyxl.load_workbook(path)  # a copy of the header row pasted into the table
+    sheet = book[SHEET_NAMES["gespraechsplanung"]]
+    header = [c.value for c in sheet[22]]
+    sheet.insert_rows(25)
+    for col, value in enumerate(header, start=1):
+        sheet.cell(25, col, value)
+    book.save(path)
+    outcome = refresh_file(path, Settings(), NOW)
+    assert outcome.status != FAILED
+    assert "Kein Datum erkannt in 1 Einträgen" in outcome.message and "nächste Woche" in outcome.message
+    values = planning_values(path)
+    assert values[keys[0]]["geplanter Termin (Datum Uhrzeit)"] == datetime(2027, 1, 15, 10, 0)
+    assert values[keys[1]]["letztes Jahresgespräch"] == datetime(2026, 3, 3)
+    assert values[keys[1]]["Ampel"] != "kein Gespräch erfasst"
+    assert values[keys[2]]["letztes Jahresgespräch"] == "nächste Woche"
+    assert len([k for k in values if k.startswith("P-")]) == 8  # the pasted header is no person …
+    assert "Kennung (nicht ändern)" in values  # … and is left where it was
+    shown = openpyxl.load_workbook(path)[SHEET_NAMES["gespraechsplanung"]]
+    assert any("Kein Datum erkannt" in str(c.value) for row in shown.iter_rows(max_row=21) for c in row)
+    assert main(["termine", str(path), "--ics", str(tmp_path / "t.ics"), "--von", "01.01.2027"]) == 0
+    assert "DTSTART:20270115T100000" in (tmp_path / "t.ics").read_text(encoding="utf-8")

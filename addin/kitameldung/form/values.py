@@ -71,6 +71,34 @@ def parse_date(raw: object, date1904: bool = False) -> tuple[date | None, bool]:
     return None, True
 
 
+_TIME = re.compile(
+    r"^(?P<day>.+?)[ T,]+(?:um\s+)?(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?(?:\s*uhr)?$",
+    re.IGNORECASE,
+)
+
+
+def parse_moment(raw: object) -> tuple[date | datetime | None, bool]:
+    """A date or a date with time, as people type or paste it: "15.01.2027 10:00",
+    "15.01.2027, 10.00 Uhr", "2027-01-15T10:00", or a date alone (the form reader's spellings)."""
+    if isinstance(raw, str):
+        text = " ".join(raw.split())
+        match = _TIME.match(text)
+        if match:
+            day, invalid = parse_date(match.group("day"))
+            hour, minute, second = int(match.group("h")), int(match.group("m")), int(match.group("s") or 0)
+            if day is None or invalid or hour > 23 or minute > 59 or second > 59:
+                return None, True
+            return datetime(day.year, day.month, day.day, hour, minute, second), False
+        if text.upper().endswith("Z") or "T" in text:
+            try:
+                moment = datetime.fromisoformat(text.rstrip("Zz"))
+            except ValueError:
+                pass
+            else:
+                return moment.replace(tzinfo=None), False
+    return parse_date(raw)
+
+
 MAX_NUMBER = 1e6  # larger numbers are no real hours, places or counts
 HOURS_PER_WEEK = 168
 MAX_PLACES = 10_000

@@ -6,10 +6,12 @@ they added columns of their own, reads back completely. Rows are identified by t
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Any
 
 from kitameldung.address import a1
+from kitameldung.form.values import parse_moment
 from kitameldung.planning.table import (
     BY_FIELD,
     COLUMNS,
@@ -27,6 +29,8 @@ from kitameldung.planning.table import (
 )
 from kitameldung.text import normalize
 
+DATE_FIELDS = tuple(c.field for c in COLUMNS if c.kind == MANUAL and c.style in ("date", "datetime"))
+
 _FIELD_BY_HEADER = {normalize(c.header): c.field for c in COLUMNS}
 
 
@@ -41,12 +45,24 @@ def _clean(value: Any, style: str) -> Scalar:
     return str(value)  # times and durations: kept as people see them
 
 
+PERSON_KEY = re.compile(r"^P-[0-9A-F]{10}(#\d+)?$")
+
+
 def header_row(rows: list[list[Any]]) -> int | None:
+    """The row with the column headers. A copy of it pasted elsewhere is no header: the header is
+    the one right above the persons' keys (else the last one)."""
     wanted = normalize(KEY_HEADER)
+    found: list[tuple[int, int]] = []
     for r, row in enumerate(rows):
-        if any(isinstance(v, str) and normalize(v) == wanted for v in row):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and normalize(v) == wanted:
+                found.append((r, c))
+                break
+    for r, c in found:
+        below = rows[r + 1][c] if r + 1 < len(rows) and c < len(rows[r + 1]) else None
+        if isinstance(below, str) and PERSON_KEY.match(below.strip()):
             return r
-    return None
+    return found[-1][0] if found else None
 
 
 def missing_header(file: str, sheet: str) -> str:
@@ -104,7 +120,17 @@ def plan_from_rows(rows: list[list[Any]], formulas: dict[tuple[int, int], str] |
                 overrides[fields[c]] = cells.pop(c)
         typed = {i: _clean(row[c], "text") for c, i in extras.items() if c < len(row)}
         key = str(cells.get(key_col) or "").strip()
+        if normalize(key) == normalize(KEY_HEADER):
+            key = ""  # a copy of the header row: kept where it is, never a person
         values = {fields[c]: v for c, v in cells.items() if v is not None}
+        for name in DATE_FIELDS:
+            text = values.get(name)
+            if isinstance(text, str):
+                moment, invalid = parse_moment(text)
+                if moment is not None and not invalid:
+                    values[name] = moment  # written back as a real date: Excel's formulas read it
+                elif key:
+                    plan.unreadable.append((key, BY_FIELD[name].header, text))
         added: dict[Slot, Scalar] = {i: v for i, v in typed.items() if v is not None}
         if key and key not in seen:
             seen.add(key)

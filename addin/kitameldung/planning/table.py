@@ -165,6 +165,8 @@ class Plan:
     extra_headers: list[str] = field(default_factory=list)  # may repeat, or repeat a built-in one
     loose_rows: list[dict[Slot, Scalar]] = field(default_factory=list)  # built-in header or extra
     moved: list[tuple[str, str, Scalar]] = field(default_factory=list)  # (name, column, value) moved
+    # Texts in date columns that are no date ("nächste Woche"): kept as typed, and said.
+    unreadable: list[tuple[str, str, str]] = field(default_factory=list)  # (person key, column, text)
 
 
 def person_key(name: str, born: date | None) -> str:
@@ -220,7 +222,12 @@ def merge(previous: Plan, persons: tuple[Person, ...], today: date, params: Para
     end in form order."""
     current = dict(keyed_persons(persons, params))
     entries = []
-    plan = Plan([], list(previous.extra_headers), [dict(r) for r in previous.loose_rows])
+    plan = Plan(
+        [],
+        list(previous.extra_headers),
+        [dict(r) for r in previous.loose_rows],
+        unreadable=list(previous.unreadable),
+    )
     for old in previous.entries:
         if old.key in current:
             form = current.pop(old.key)

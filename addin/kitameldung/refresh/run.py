@@ -20,6 +20,7 @@ from kitameldung.planning import Plan
 from kitameldung.planning.overview import planning_data
 from kitameldung.planning.takeover import Takeover, take_over
 from kitameldung.refresh.steps import Planning, build_sheets, plan_for
+from kitameldung.sheets.gespraechsplanung import unreadable_note
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.ourbook import PackageBook, previous_check_time, previous_plan
 from kitameldung.workbook.package import Package
@@ -86,6 +87,8 @@ def refresh_file(
     if takeover is not None:
         message = takeover_message(path.name, takeover, planning.plan)
     message += moved_note(planning.plan)
+    if planning.plan.unreadable:
+        message += f" Gesprächsplanung: {unreadable_note(planning.plan)}"
     return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
 
 

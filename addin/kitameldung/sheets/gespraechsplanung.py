@@ -308,6 +308,21 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
         Formula(f'IF(B{last_row}>0,"{FOKUS_HINT}","")', FOKUS_HINT if rows[-1][2] else ""),
         "hinweis",
     )
+    if plan.unreadable:
+        sheet.put(hint_row + 1, 1, unreadable_note(plan), "warnung")
+
+
+def unreadable_note(plan: Plan) -> str:
+    """Texts in the date columns that are no date: they count nowhere until corrected."""
+    names = {e.key: str(e.form.get("name") or e.key) for e in plan.entries}
+    listed = "; ".join(
+        f"{names.get(key, key)}: „{column}“ = „{text}“" for key, column, text in plan.unreadable[:4]
+    )
+    more = f" und {len(plan.unreadable) - 4} weitere" if len(plan.unreadable) > 4 else ""
+    return (
+        f"Kein Datum erkannt in {len(plan.unreadable)} Einträgen ({listed}{more}) – bitte als TT.MM.JJJJ "
+        "(mit Uhrzeit: TT.MM.JJJJ HH:MM) eintragen; bis dahin zählen sie nicht."
+    )
 
 
 PLANNED_NOTE = (
