@@ -17,10 +17,10 @@ QUOTA_BASES = ("ist", "soll_anrechnung")
 TITLES = {
     "vollzeit_stunden": "Vollzeit (Std./Woche) für VZÄ",
     "fachkraftquote_min": "Mindest-Fachkraftquote",
-    "leitung_basis": "Basis des Leitungsanteils (soll/ist)",
+    "leitung_basis": "Leitungsanteil bemessen nach",
     "dispositionsspielraum": "Dispositionsspielraum (Anteil)",
-    "fachkraftquote_basis": "Lesart der Fachkraftquote (ist/soll_anrechnung)",
-    "auszubildende_anrechnen": "Auszubildende/Praktikant*innen mitzählen",
+    "fachkraftquote_basis": "Lesart der Fachkraftquote",
+    "auszubildende_anrechnen": "Auszubildende und Praktikant*innen mitzählen",
     "fuehrungszeugnis_jahre": "Führungszeugnis gültig (Jahre)",
     "vorwarnung_tage": "Vorwarnung (Tage)",
     "masern_geboren_nach": "Masernschutz nötig bei Geburt nach",

@@ -69,6 +69,13 @@ def lesarten(staffing: Staffing | None) -> str:
     return f"gleiches Ergebnis in beiden Lesarten ({ist}; angewandt: {applied})"
 
 
+# Choices shown by their meaning, not by the configuration's spelling ("soll_anrechnung").
+SHOWN_CHOICES = {
+    "leitung_basis": {"soll": "Soll Betreuung", "ist": "Ist Betreuung"},
+    "fachkraftquote_basis": READINGS,
+}
+
+
 def assumptions(params: Parameters, staffing: Staffing | None) -> list[tuple[str, str]]:
     """(title, value as shown) for every interpretation parameter in effect."""
     rows = []
@@ -85,6 +92,8 @@ def assumptions(params: Parameters, staffing: Staffing | None) -> list[tuple[str
             )
         elif isinstance(value, bool):
             shown = "ja" if value else "nein"
+        elif name in SHOWN_CHOICES:
+            shown = SHOWN_CHOICES[name].get(str(value), str(value))
         elif isinstance(value, float):
             shown = f"{value:g}".replace(".", ",")
         elif name == "masern_geboren_nach":

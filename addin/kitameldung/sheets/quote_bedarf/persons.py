@@ -79,7 +79,20 @@ def persons_block(ctx: Context) -> None:
             f'IF(AND(ISNUMBER({STICHTAG}),$C{r}=1,OR($D{r}="F",$D{r}="E"),'
             f'OR($E{r}="",$E{r}<={STICHTAG}),OR($F{r}="",$F{r}>={STICHTAG})),1,0)'
         )
-        put(r, 10, 1 if training else 0)
+        # In training and employed on the Stichtag (with or without a readable Zuordnung): listed,
+        # not counted — the core's `in_ausbildung`.
+        trainee_now = bool(
+            training and person is not None and meldung.stichtag and person.counts_on(meldung.stichtag)
+        )
+        dated = f'OR($E{r}="",$E{r}<={STICHTAG}),OR($F{r}="",$F{r}>={STICHTAG})'
+        put(
+            r,
+            10,
+            Formula(
+                f"IF(AND(ISNUMBER({STICHTAG}),{1 if training else 0}=1,$C{r}=1,{dated}),1,0)",
+                1 if trainee_now else 0,
+            ),
+        )
         put(r, 11, Formula(employed, cached["beschaeftigt"]))
         put(r, 7, Formula(f"IF(AND($K{r}=1,$J{r}<>1),1,0)", cached["zaehlt"]))
         for col, name_ in ((8, "paed_stunden"), (9, "leitungsstunden")):

@@ -214,16 +214,16 @@ ROWS: tuple[Row, ...] = (
         lambda a: f'IF({at("lesart_ist")}={at("lesart_soll")},"{SAME}","{DIFFERENT}")',
         lambda ctx: DIFFERENT if ctx.staffing and ctx.staffing.readings_differ else SAME,
         "result_text",
-        "§ 15 KitaPersV ist nicht abschließend geklärt (Parameter fachkraftquote_basis)",
+        "§ 15 KitaPersV ist nicht abschließend geklärt (Einstellung „Lesart der Fachkraftquote“)",
     ),
     Row("lesart", "angewandte Lesart", None, lambda ctx: READINGS[ctx.params.fachkraftquote_basis], "text"),
     Row(
         "ausbildung",
         "in Ausbildung, nicht gezählt",
-        lambda a: f"SUMIFS({a['beschaeftigt']},{a['ausbildung']},1)",
+        lambda a: f"SUM({a['ausbildung']})",
         lambda ctx: ctx.staffing.in_ausbildung if ctx.staffing else 0,
         "text",
-        "Auszubildende, Praktikant*innen (Parameter auszubildende_anrechnen)",
+        "Auszubildende, Praktikant*innen (Einstellung „Auszubildende mitzählen“)",
     ),
 )
 ROW_OF = {row.key: FIRST_ROW + index for index, row in enumerate(ROWS)}
