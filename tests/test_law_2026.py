@@ -4,6 +4,7 @@ can update, stale rule data made visible, and the form's own figures as a second
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import replace
 from datetime import date, datetime
 from fractions import Fraction
@@ -187,11 +188,11 @@ def test_the_outlook_shows_what_the_planned_key_would_change(tmp_path: Path) -> 
     assert refresh_file(form, Settings(today=REVIEWED), datetime(2026, 12, 3, 9)).status != FAILED
     sheet = openpyxl.load_workbook(form)[SHEET_NAMES["gespraechsplanung"]]
     header = {sheet.cell(7, c).value: c for c in range(1, sheet.max_column + 1)}
-    column, dates = header["falls beschlossen"], header["Datum"]
+    column, dates = header["falls beschlossen: Quote / Deckung"], header["Datum"]
     shown = {sheet.cell(r, dates).value.date(): sheet.cell(r, column).value for r in range(8, 21)}
     assert all(value is None for day, value in shown.items() if day < date(2027, 1, 1))
     after = [value for day, value in shown.items() if day >= date(2027, 1, 1)]
-    assert after and all(value and value.startswith("Quote ") for value in after)
+    assert after and all(value and re.fullmatch(r"[\d,]+ % / [\d,]+ %", value) for value in after)
     assert "noch nicht beschlossen" in str(sheet.cell(21, column).value)
 
 

@@ -54,3 +54,13 @@ def position(cell: str | None) -> tuple[int, int]:
         return a1_parts(cell)
     except ValueError:
         return (0, 0)
+
+
+def merged_spans(merges: list[str]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Top-left cell of each merged range ("A2:J2") → (first column, last column)."""
+    spans = {}
+    for merge in merges:
+        first, _, last = merge.partition(":")
+        (r1, c1), (_, c2) = a1_parts(first), a1_parts(last or first)
+        spans[(r1, c1)] = (c1, c2)
+    return spans

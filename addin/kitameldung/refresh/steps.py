@@ -67,4 +67,7 @@ def build_sheets(result: Result, checked_at: datetime, planning: Planning | None
             )
         )
         sheets.append(leitfaden.build(load_leitfaden(), SHEET_NAMES[leitfaden.KEY]))
+    facility = meldung.header.get("einrichtung")
+    for sheet in sheets:  # every printed page says whose it is
+        sheet.footer = str(facility.value) if facility and facility.value else result.path.name
     return sheets

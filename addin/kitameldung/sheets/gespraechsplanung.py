@@ -83,6 +83,8 @@ def build(plan: Plan, projection: list[Point], ctx: Context, name: str) -> Sheet
         tab_color="7030A0",
         print_header="VERTRAULICH – Personaldaten",
         print_rows=(HEADER_ROW, HEADER_ROW),
+        print_columns=("A", "A"),  # the name on every page the wide table runs across
+        footer_right="VERTRAULICH",
     )
     sheet.widths = {i: c.width for i, c in enumerate(COLUMNS, start=1)}
     sheet.put(1, 1, "Gesprächsplanung – Jahresgespräche, Fortbildung, Entwicklung", "title")
@@ -94,8 +96,9 @@ def build(plan: Plan, projection: list[Point], ctx: Context, name: str) -> Sheet
         f"{ctx.checked_at:%d.%m.%Y %H:%M}",
         "bold",
     )
-    sheet.put(4, 1, EXPLAIN[0], "aside")
-    sheet.put(5, 1, EXPLAIN[1], "aside")
+    sheet.put(4, 1, EXPLAIN[0], "note")
+    sheet.put(5, 1, EXPLAIN[1], "note")
+    sheet.merges += ["A4:H4", "A5:H5"]
     sheet.merges.append("A2:H2")
     first, last = HEADER_ROW + 1, HEADER_ROW + max(1, len(plan.entries) + len(plan.loose_rows))
     _table(sheet, plan, ctx)
@@ -336,7 +339,7 @@ def _projection(sheet: SheetSpec, projection: list[Point]) -> None:
     sheet.put(6, col, "Vorschau 12 Monate (aus den Daten der Meldung; Plätze wie gemeldet)", "section")
     sheet.put_row(
         7,
-        ["Datum", "Fachkraftquote", "Deckungsgrad", "Änderungen", "falls beschlossen"],
+        ["Datum", "Fachkraftquote", "Deckungsgrad", "Änderungen", "falls beschlossen: Quote / Deckung"],
         "header",
         first_col=col,
     )
@@ -354,9 +357,9 @@ def _projection(sheet: SheetSpec, projection: list[Point]) -> None:
         sheet.put(
             row, col + 2, float(point.deckungsgrad) if point.deckungsgrad is not None else "–", cover_style
         )
-        sheet.put(row, col + 3, "; ".join(point.changes) or None, "text")
+        sheet.put(row, col + 3, "; ".join(point.changes) or None, "wrap")
         if point.if_enacted is not None:
             quota, coverage = point.if_enacted
-            sheet.put(row, col + 4, f"Quote {percent(quota)}, Deckung {percent(coverage)}", "text")
+            sheet.put(row, col + 4, f"{percent(quota)} / {percent(coverage)}", "wrap")
     if any(point.if_enacted is not None for point in projection):
         sheet.put(8 + len(projection), col + 4, PLANNED_NOTE, "hinweis")

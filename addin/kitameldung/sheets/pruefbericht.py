@@ -23,7 +23,7 @@ SEVERITY_TEXT = {Severity.FEHLER: "Fehler", Severity.WARNUNG: "Warnung", Severit
 def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
     meldung, staffing = result.meldung, result.staffing
     assert meldung is not None, "a Prüfbericht needs a readable Meldung"
-    sheet = SheetSpec(KEY, name, widths={1: 24, 2: 26, 3: 12, 4: 80, 5: 40}, tab_color="C00000")
+    sheet = SheetSpec(KEY, name, widths={1: 26, 2: 30, 3: 10, 4: 60, 5: 30}, tab_color="C00000")
     sheet.put(1, 1, "Prüfbericht – Personalmeldung und Meldung der belegten Plätze", "title")
     sheet.put(2, 1, OVERWRITE_NOTE, "note")
     sheet.merges.append("A2:E2")
@@ -45,7 +45,11 @@ def build(result: Result, name: str, checked_at: datetime) -> SheetSpec:
     row = 4
     for label, value, style in head:
         sheet.put(row, 1, label, "bold")
-        sheet.put(row, 2, value if value is not None else "–", style if value is not None else "text")  # type: ignore[arg-type]
+        shown_style = style if value is not None else "text"
+        if shown_style == "text":  # long head texts wrap across the page instead of running off it
+            shown_style = "wrap"
+            sheet.merges.append(f"B{row}:E{row}")
+        sheet.put(row, 2, value if value is not None else "–", shown_style)  # type: ignore[arg-type]
         row += 1
     sheet.put(row, 1, "Annahmen", "bold")
     for title, shown in assumptions(result.settings.params, staffing):

@@ -73,6 +73,10 @@ class SheetSpec:
     highlights: list[Highlight] = field(default_factory=list)
     print_header: str | None = None  # text in the middle of every printed page's header
     print_rows: tuple[int, int] | None = None  # rows repeated at the top of every printed page
+    print_columns: tuple[str, str] | None = None  # columns repeated on every page ("A", "A")
+    footer: str | None = None  # left in every page's footer (the facility); "Seite x von y" beside it
+    footer_right: str | None = None  # right in the footer ("VERTRAULICH")
+    print_last_col: int | None = None  # last printed column (technical tables right of it stay off paper)
 
     def put(
         self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None

@@ -8,20 +8,37 @@ from kitameldung.sheets.spec import quote_sheet
 from kitameldung.workbook.xmltext import Edit, apply_edits, find_all, find_one, splice, text
 
 PRINT_TITLES = "_xlnm.Print_Titles"
+PRINT_AREA = "_xlnm.Print_Area"
 
 
-def print_titles_xml(p: str, index: int, sheet: str, rows: tuple[int, int]) -> str:
-    value = f"{quote_sheet(sheet)}!${rows[0]}:${rows[1]}"
-    return f'<{p}definedName name="{PRINT_TITLES}" localSheetId="{index}">{text(value)}</{p}definedName>'
+def print_titles_value(
+    sheet: str, rows: tuple[int, int] | None, columns: tuple[str, str] | None = None
+) -> str:
+    """ "'S'!$A:$A,'S'!$22:$22": columns and rows repeated on every printed page."""
+    parts = []
+    if columns:
+        parts.append(f"{quote_sheet(sheet)}!${columns[0]}:${columns[1]}")
+    if rows:
+        parts.append(f"{quote_sheet(sheet)}!${rows[0]}:${rows[1]}")
+    return ",".join(parts)
 
 
 def set_print_titles(book: str, p: str, index: int, sheet: str, rows: tuple[int, int] | None) -> str:
     """The workbook part with the print titles of sheet `index` as asked (None: none)."""
-    wanted = print_titles_xml(p, index, sheet, rows) if rows else ""
+    return set_sheet_name(book, p, index, PRINT_TITLES, print_titles_value(sheet, rows))
+
+
+def set_sheet_name(book: str, p: str, index: int, name: str, value: str) -> str:
+    """The workbook part with the built-in name `name` of sheet `index` set to `value` ("": none)."""
+    wanted = (
+        f'<{p}definedName name="{name}" localSheetId="{index}">{text(value)}</{p}definedName>'
+        if value
+        else ""
+    )
     current = [
         e
         for e in find_all(book, "definedName")
-        if e.attrs.get("name") == PRINT_TITLES and e.attrs.get("localSheetId") == str(index)
+        if e.attrs.get("name") == name and e.attrs.get("localSheetId") == str(index)
     ]
     if current:
         if current[0].text == wanted:

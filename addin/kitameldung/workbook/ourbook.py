@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from kitameldung.address import a1_parts
+from kitameldung.address import a1_parts, column_letter
 from kitameldung.dates import epoch
 from kitameldung.form import FormError
 from kitameldung.form.workbook import Sheet, open_sheets
@@ -130,7 +130,10 @@ def put_sheets(package: Package, sheets: list[SheetSpec]) -> None:
         else:  # ours, in a part another program renamed; the tab keeps the name people gave it
             package.adopt_sheet(_current(package, found), sheet.key, data)
             rel_id = found.entry.rel_id
-        package.set_print_titles(rel_id, sheet.print_rows)
+        last_row = max((r for r, _ in sheet.cells), default=1)
+        last_col = sheet.print_last_col or max((c for _, c in sheet.cells), default=1)
+        area = f"$A$1:${column_letter(last_col - 1)}${last_row}"  # the marker cell lies beyond it
+        package.set_print_titles(rel_id, sheet.print_rows, sheet.print_columns, area)
 
 
 def structure_locked(package: Package) -> bool:

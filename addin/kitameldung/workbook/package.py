@@ -267,8 +267,14 @@ class Package:
     def remove_sheet(self, entry: SheetEntry) -> None:
         registry.remove_sheet(self, entry)
 
-    def set_print_titles(self, rel_id: str, rows: tuple[int, int] | None) -> None:
-        registry.set_print_titles(self, rel_id, rows)
+    def set_print_titles(
+        self,
+        rel_id: str,
+        rows: tuple[int, int] | None,
+        columns: tuple[str, str] | None = None,
+        area: str | None = None,
+    ) -> None:
+        registry.set_print_titles(self, rel_id, rows, columns, area)
 
     def shared_strings_in_use(self, parts: list[str]) -> set[int]:
         return usage.shared_strings_in_use(self, parts)

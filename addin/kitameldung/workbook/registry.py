@@ -9,9 +9,15 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from kitameldung.sheets.spec import quote_sheet
 from kitameldung.workbook.appxml import APP, add_titles, remove_titles
-from kitameldung.workbook.names import drop_empty_names
-from kitameldung.workbook.names import set_print_titles as _print_titles
+from kitameldung.workbook.names import (
+    PRINT_AREA,
+    PRINT_TITLES,
+    drop_empty_names,
+    print_titles_value,
+    set_sheet_name,
+)
 from kitameldung.workbook.paths import rels_owner, rels_path, resolve
 from kitameldung.workbook.xmlparse import parse, root_info
 from kitameldung.workbook.xmltext import (
@@ -123,11 +129,21 @@ def remove_added_styles(package: Package) -> None:
             return
 
 
-def set_print_titles(package: Package, rel_id: str, rows: tuple[int, int] | None) -> None:
-    """Rows repeated on every printed page of the sheet with relationship `rel_id`."""
+def set_print_titles(
+    package: Package,
+    rel_id: str,
+    rows: tuple[int, int] | None,
+    columns: tuple[str, str] | None = None,
+    area: str | None = None,
+) -> None:
+    """Rows and columns repeated on every printed page of the sheet with relationship `rel_id`,
+    and its print area (what is printed: never the marker cell)."""
     entry = next(e for e in package.sheets() if e.rel_id == rel_id)
     book = package.text(package.workbook)
-    package.put_text(package.workbook, _print_titles(book, root_prefix(book), entry.index, entry.name, rows))
+    p = root_prefix(book)
+    book = set_sheet_name(book, p, entry.index, PRINT_TITLES, print_titles_value(entry.name, rows, columns))
+    area_value = f"{quote_sheet(entry.name)}!{area}" if area else ""
+    package.put_text(package.workbook, set_sheet_name(book, p, entry.index, PRINT_AREA, area_value))
 
 
 def _edit_app(package: Package, edit: Callable[[str], str]) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from kitameldung.address import ref
 from kitameldung.dates import epoch
 from kitameldung.sheets.spec import Cell, Formula, Scalar, SheetSpec, with_marker
+from kitameldung.workbook.layout import print_scale, row_heights
 from kitameldung.workbook.xmltext import attr, cell_text, text
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -74,6 +75,8 @@ def worksheet_xml(
     spec: SheetSpec, styles: dict[str, int], dxfs: dict[str, int] | None = None, date1904: bool = False
 ) -> bytes:
     """Our sheet as a worksheet part; dates as day numbers of the workbook's date system."""
+    content_cols = spec.print_last_col or max((c for _, c in spec.cells), default=1)
+    scale = print_scale(spec, content_cols)
     spec = with_marker(spec)
     rows: dict[int, list[tuple[int, Cell]]] = {}
     links: list[tuple[int, int, Cell]] = []
@@ -88,7 +91,7 @@ def worksheet_xml(
         f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">',
         "<sheetPr>",
         f'<tabColor rgb="FF{spec.tab_color}"/>' if spec.tab_color else "",
-        '<pageSetUpPr fitToPage="1"/></sheetPr>',
+        '<pageSetUpPr fitToPage="1"/></sheetPr>' if scale is None else "</sheetPr>",
         f'<dimension ref="A1:{ref(max(spec.last_row, 1), last_col)}"/>',
         '<sheetViews><sheetView workbookViewId="0">',
     ]
@@ -107,13 +110,15 @@ def worksheet_xml(
             parts.append(f'<col min="{col}" max="{col}" width="{width:g}" customWidth="1"{hidden}/>')
         parts.append("</cols>")
     parts.append("<sheetData>")
+    heights = row_heights(spec)
     for r in sorted(rows):
         row = rows[r]
         row.sort(key=_first)
         cells = "".join(
             _cell_xml(ref(r, c), cell, style_attr.get(cell.style, ""), date1904) for c, cell in row
         )
-        parts.append(f'<row r="{r}">{cells}</row>')
+        height = f' ht="{heights[r]:g}" customHeight="1"' if r in heights else ""
+        parts.append(f'<row r="{r}"{height}>{cells}</row>')
     parts.append("</sheetData>")
     if spec.merges:
         parts.append(f'<mergeCells count="{len(spec.merges)}">')
@@ -129,16 +134,29 @@ def worksheet_xml(
                 f'<hyperlink ref="{address}" location="{attr(cell.link.location)}" display="{attr(cell.link.cell)}"/>'
             )
         parts.append("</hyperlinks>")
+    fit = 'fitToWidth="1" fitToHeight="0"' if scale is None else f'scale="{scale}"'
     parts.append(
         '<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
-        '<pageSetup paperSize="9" fitToWidth="1" fitToHeight="0" orientation="landscape"/>'
+        f'<pageSetup paperSize="9" {fit} orientation="landscape"/>'
     )
-    if spec.print_header:
-        parts.append(
-            f"<headerFooter><oddHeader>&amp;C&amp;B{text(spec.print_header)}</oddHeader></headerFooter>"
-        )
+    parts.append(_header_footer(spec))
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
+
+
+def _header_footer(spec: SheetSpec) -> str:
+    """The facility and "Seite x von y" in every page's footer; a confidential sheet says so in
+    its header and footer."""
+    header = f"<oddHeader>&amp;C&amp;B{_hf(spec.print_header)}</oddHeader>" if spec.print_header else ""
+    left = f"&amp;L{_hf(spec.footer)}" if spec.footer else ""
+    right = f"&amp;R&amp;B{_hf(spec.footer_right)}" if spec.footer_right else ""
+    footer = f"<oddFooter>{left}&amp;CSeite &amp;P von &amp;N{right}</oddFooter>"
+    return f"<headerFooter>{header}{footer}</headerFooter>"
+
+
+def _hf(value: str) -> str:
+    """Text in a header or footer: "&" is a code there, so it is doubled."""
+    return text(value.replace("&", "&&"))
 
 
 def _highlights_xml(spec: SheetSpec, dxfs: dict[str, int]) -> list[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from kitameldung.pipeline import Result
 from kitameldung.sheets.common import OVERWRITE_NOTE, pruefstand
 from kitameldung.sheets.quote_bedarf import blocks
-from kitameldung.sheets.quote_bedarf.context import KEY, WIDTHS, Context
+from kitameldung.sheets.quote_bedarf.context import KEY, PRINTED_COLUMNS, WIDTHS, Context
 from kitameldung.sheets.quote_bedarf.persons import persons_block
 from kitameldung.sheets.quote_bedarf.results import DIFFERENT, LAST_ROW, SAME, at, results_block
 from kitameldung.sheets.quote_bedarf.tables import tables_block
@@ -24,7 +24,7 @@ __all__ = ["DIFFERENT", "KEY", "RESULTS_END", "SAME", "build"]
 
 def build(result: Result, name: str) -> SheetSpec:
     assert result.meldung is not None
-    sheet = SheetSpec(KEY, name, widths=dict(WIDTHS), tab_color="1F6FB2")
+    sheet = SheetSpec(KEY, name, widths=dict(WIDTHS), tab_color="1F6FB2", print_last_col=PRINTED_COLUMNS)
     ctx = Context(result, sheet)
     sheet.put(1, 1, "Quote & Bedarf – Personalbemessung und Fachkraftquote", "title")
     sheet.put(

@@ -17,7 +17,8 @@ KEY = "quote"
 DASH = "–"
 TOLERANCE = TOLERANCE_TEXT
 STICHTAG = "$B$6"  # the result row every dated lookup reads
-WIDTHS = {1: 34, 2: 16, 3: 16, 4: 14, 5: 14, 6: 14, 7: 10, 8: 10, 9: 12, 10: 40, 11: 3, 12: 34, 13: 14}
+PRINTED_COLUMNS = 10  # A:J; the conversion tables beyond serve the formulas, not the reader
+WIDTHS = {1: 36, 2: 14, 3: 14, 4: 13, 5: 13, 6: 13, 7: 9, 8: 9, 9: 10, 10: 26, 11: 3, 12: 34, 13: 14}
 
 
 def num(value: Fraction | float | None) -> Scalar:

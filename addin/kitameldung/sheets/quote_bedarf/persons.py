@@ -44,7 +44,9 @@ def persons_block(ctx: Context) -> None:
     columns = layout.staff_columns
     persons = {p.row: p for p in meldung.persons or ()}
     first = ctx.row
-    rows = range(layout.staff_rows[0], layout.staff_rows[1] + 1) if layout.staff_rows else range(0)
+    # Only the rows that hold a person: the empty numbered rows of the form print as nothing.
+    # (A person typed into an empty row counts in these formulas from the next refresh on.)
+    rows = sorted(persons) if layout.staff_rows else []
     tables = {k: ctx.anchors[f"table:{k}"] for k in ("zuordnung", "dates", "numbers")}
     for form_row in rows:
         r = ctx.row

@@ -226,6 +226,7 @@ ROWS: tuple[Row, ...] = (
         "Auszubildende, Praktikant*innen (Einstellung „Auszubildende mitzählen“)",
     ),
 )
+NOTE_END = "H"  # explanations of the results span C:H
 ROW_OF = {row.key: FIRST_ROW + index for index, row in enumerate(ROWS)}
 LAST_ROW = FIRST_ROW + len(ROWS) - 1
 assert at("stichtag") == STICHTAG, "the blocks look up dates on the first result row"
@@ -234,6 +235,7 @@ assert at("stichtag") == STICHTAG, "the blocks look up dates on the first result
 def results_block(ctx: Context) -> None:
     ctx.sheet.put(4, 1, "Ergebnis", "section")
     ctx.sheet.put_row(5, ["Kennzahl", "Wert", "Erläuterung"], "header")
+    ctx.sheet.merges.append(f"C5:{NOTE_END}5")
     since = ctx.rules.kitapersv
     anchors = ctx.anchors | {
         "kitapersv": f"DATE({since.year},{since.month},{since.day})",
@@ -248,3 +250,4 @@ def results_block(ctx: Context) -> None:
         ctx.sheet.put(r, 2, Formula(row.formula(anchors), cached) if row.formula else cached, row.style)
         if row.note:
             ctx.sheet.put(r, 3, row.note, "note")
+            ctx.sheet.merges.append(f"C{r}:{NOTE_END}{r}")  # room for the explanation on the page
