@@ -106,7 +106,32 @@ def write_overview(items: list[BatchItem], target: Path) -> None:
         _chart(book, sheet, len(rows))
     _findings(book.create_sheet("Befunde"), rows, target.parent)
     _failures(book.create_sheet("Nicht verarbeitet"), items)
+    for each in book.worksheets:
+        _print_setup(each)
     write_atomic(target, lambda out: save_own_file(book, "traegeruebersicht", out))
+
+
+def _print_setup(sheet: Any) -> None:
+    """A4 landscape, headings (and the facility column) on every page, page numbers, a named
+    font; the table sheets get a filter on their heading row."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.oddFooter.left.text = "Trägerübersicht – &A"
+    sheet.oddFooter.center.text = "Seite &P von &N"
+    sheet.page_margins.left = sheet.page_margins.right = 0.5
+    if sheet.title == "Diagramm":
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
+        return
+    sheet.print_title_rows = "1:1"
+    if sheet.title in ("Übersicht", "Befunde"):
+        sheet.print_title_cols = "A:A"  # the facility on every page the table runs across
+        sheet.page_setup.scale = 70
+    else:
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    if sheet.max_row > 1 and sheet.title != "Übersicht":
+        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
 def _link(path: str, folder: Path) -> str:
@@ -240,8 +265,23 @@ def _chart(book: Workbook, sheet: Any, count: int) -> None:
         axis.tickLblPos = "nextTo"
     bars.x_axis.axPos = "b"
     bars += line
-    bars.height, bars.width = 9, max(16, count * 0.6)
+    # Sized to the facilities: every name legible under its bar, the legend below the plot.
+    bars.height, bars.width = 12, min(40, max(18, count * 1.6))
+    bars.legend.position = "b"
+    bars.x_axis.txPr = _small_labels()
     book.create_sheet("Diagramm").add_chart(bars, "A1")
+
+
+def _small_labels() -> Any:
+    """Category labels at 8 pt, slanted, so that a dozen facility names do not run into each other."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RichTextProperties
+
+    properties = ParagraphProperties(defRPr=CharacterProperties(sz=800))
+    return RichText(
+        bodyPr=RichTextProperties(rot=-2700000, vert="horz"),
+        p=[Paragraph(pPr=properties, endParaRPr=CharacterProperties())],
+    )
 
 
 def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
@@ -271,7 +311,8 @@ def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
                 where.font = Font(color="0563C1", underline="single")
             message = _text(sheet, r, 6, finding["message"])
             message.alignment = Alignment(wrap_text=True, vertical="top")
-            _text(sheet, r, 7, finding["reference"])
+            reference = _text(sheet, r, 7, finding["reference"])
+            reference.alignment = Alignment(wrap_text=True, vertical="top")
             r += 1
     if r == 2:
         sheet.cell(2, 1, "Keine Befunde.")
