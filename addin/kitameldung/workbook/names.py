@@ -38,12 +38,15 @@ def set_sheet_name(book: str, p: str, index: int, name: str, value: str) -> str:
     current = [
         e
         for e in find_all(book, "definedName")
-        if e.attrs.get("name") == name and e.attrs.get("localSheetId") == str(index)
+        if e.attrs.get("name", "").casefold() == name.casefold() and e.attrs.get("localSheetId") == str(index)
     ]
     if current:
-        if current[0].text == wanted:
+        if len(current) == 1 and current[0].text == wanted:
             return book
+        # One name of its kind per sheet (LibreOffice splits print titles of rows and columns
+        # into two when it saves; Excel then reports the file as damaged): ours replaces them all.
         edits: list[Edit] = [(current[0].start, current[0].end, wanted)]
+        edits += [(extra.start, extra.end, "") for extra in current[1:]]
         return drop_empty_names(apply_edits(book, edits))
     if not wanted:
         return book
