@@ -312,3 +312,25 @@ def test_what_people_type_over_grey_or_computed_columns_is_moved_to_bemerkungen(
     assert all("30,5" not in str(row.get("Bemerkungen")) for row in after.values())
     assert after[keys[0]]["Bemerkungen"] == values[keys[0]]["Bemerkungen"]
     assert 30.5 in {row.get("Wochenstunden") for row in after.values()}
+
+
+def test_talks_are_planned_on_working_days_and_a_holiday_is_pointed_out(tmp_path: Path) -> None:
+    from roundtrip import planning_values, type_planning
+
+    from kitameldung.demo import talks_on_record
+    from kitameldung.planning.kalender import easter, no_talk_day
+
+    assert easter(2027) == date(2027, 3, 28) and no_talk_day(date(2027, 3, 26)) == "Karfreitag"
+    assert (
+        no_talk_day(date(2026, 12, 26)) == "2. Weihnachtsfeiertag" and no_talk_day(date(2026, 12, 22)) is None
+    )
+    for today in (date(2026, 12, 10), date(2027, 3, 20), date(2027, 4, 25)):
+        typed = talks_on_record([f"P-{i:010d}" for i in range(200)], today, "seed")
+        days = [v for row in typed.values() for v in row.values()]
+        assert days and all(no_talk_day(d.date() if isinstance(d, datetime) else d) is None for d in days)
+    path = write_form(make_facility(92, date(2026, 10, 1), persons=8), tmp_path / "k.xlsx")
+    assert refresh_file(path, Settings(), datetime(2026, 12, 1, 9)).status != FAILED
+    key = next(iter(planning_values(path)))
+    type_planning(path, {key: {"geplanter Termin (Datum Uhrzeit)": datetime(2026, 12, 26, 10, 0)}})
+    outcome = refresh_file(path, Settings(), datetime(2026, 12, 1, 9))
+    assert "Wochenende oder Feiertag" in outcome.message and "2. Weihnachtsfeiertag" in outcome.message

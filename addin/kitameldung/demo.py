@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from kitameldung.batch.files import OVERVIEW_NAME
+from kitameldung.planning.kalender import next_working_day
 from kitameldung.planning.table import Scalar
 from kitameldung.replica import Variation, make_facility, write_form
 from kitameldung.replica import mistakes as m
@@ -136,12 +137,12 @@ def talks_on_record(keys: list[str], today: date, seed: str) -> dict[str, dict[s
     for key in keys:
         roll = rng.random()
         if roll < 0.55:
-            typed[key] = {"letztes": today - timedelta(days=rng.randint(20, 330))}
+            typed[key] = {"letztes": next_working_day(today - timedelta(days=rng.randint(20, 330)))}
         elif roll < 0.7:
-            typed[key] = {"letztes": today - timedelta(days=rng.randint(340, 420))}
+            typed[key] = {"letztes": next_working_day(today - timedelta(days=rng.randint(340, 420)))}
         elif roll < 0.85:
-            moment = datetime.combine(
-                today + timedelta(days=rng.randint(3, 45)), time(rng.choice([9, 10, 14]))
-            )
-            typed[key] = {"letztes": today - timedelta(days=rng.randint(330, 360)), "termin": moment}
+            day = next_working_day(today + timedelta(days=rng.randint(3, 45)))  # never on a holiday
+            moment = datetime.combine(day, time(rng.choice([9, 10, 14])))
+            last = next_working_day(today - timedelta(days=rng.randint(330, 360)))
+            typed[key] = {"letztes": last, "termin": moment}
     return typed

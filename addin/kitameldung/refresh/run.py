@@ -20,7 +20,7 @@ from kitameldung.planning import Plan
 from kitameldung.planning.overview import planning_data
 from kitameldung.planning.takeover import Takeover, take_over
 from kitameldung.refresh.steps import Planning, build_sheets, plan_for
-from kitameldung.sheets.gespraechsplanung import unreadable_note
+from kitameldung.sheets.gespraechsplanung import odd_days_note, unreadable_note
 from kitameldung.workbook.atomic import WriteError, refuse_if_open
 from kitameldung.workbook.ourbook import PackageBook, previous_check_time, previous_plan
 from kitameldung.workbook.package import Package
@@ -89,6 +89,8 @@ def refresh_file(
     message += moved_note(planning.plan)
     if planning.plan.unreadable:
         message += f" Gesprächsplanung: {unreadable_note(planning.plan)}"
+    if odd := odd_days_note(planning.plan):
+        message += f" Gesprächsplanung: {odd}"
     return Outcome(path, WRITTEN, message, result, _overview(planning, checked_at, result))
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from kitameldung.address import column_letter, ref
 from kitameldung.checks.formatting import datum, percent
+from kitameldung.planning.kalender import odd_appointments
 from kitameldung.planning.projection import Point
 from kitameldung.planning.table import (
     COLUMNS,
@@ -311,8 +312,19 @@ def _summary(sheet: SheetSpec, plan: Plan, ctx: Context, first: int, last: int) 
         Formula(f'IF(B{last_row}>0,"{FOKUS_HINT}","")', FOKUS_HINT if rows[-1][2] else ""),
         "hinweis",
     )
-    if plan.unreadable:
-        sheet.put(hint_row + 1, 1, unreadable_note(plan), "warnung")
+    notes = [n for n in (unreadable_note(plan) if plan.unreadable else "", odd_days_note(plan)) if n]
+    for offset, note in enumerate(notes, start=1):
+        sheet.put(hint_row + offset, 1, note, "warnung")
+
+
+def odd_days_note(plan: Plan) -> str:
+    """Talks planned on a weekend or a public holiday (Brandenburg), so nobody misses them."""
+    odd = odd_appointments(plan.entries)
+    if not odd:
+        return ""
+    listed = "; ".join(f"{name}: {moment:%d.%m.%Y} ({why})" for name, moment, why in odd[:4])
+    more = f" und {len(odd) - 4} weitere" if len(odd) > 4 else ""
+    return f"Termin an einem Wochenende oder Feiertag – bitte prüfen: {listed}{more}."
 
 
 def unreadable_note(plan: Plan) -> str:
