@@ -85,3 +85,29 @@ def test_the_planning_names_its_people_on_every_page(printed: dict[str, Path]) -
         texts = " ".join(w for *_, w in words)
         assert "VERTRAULICH" in texts, number
         assert re.search(r"\w+, \w+", texts) or "Name" in texts, number  # "Müller, Anna" repeated
+
+
+OVERVIEW_BUDGET = {"Übersicht": 4, "Diagramm": 1, "Befunde": 6, "Nicht verarbeitet": 1}
+
+
+@pytest.fixture(scope="module")
+def overview(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    from kitameldung.cli import main
+
+    folder = tmp_path_factory.mktemp("traeger") / "demo"
+    assert main(["demo", str(folder)]) == 0
+    return _render_module().render(
+        folder / "Traegeruebersicht.xlsx", folder.parent / "pdf", list(OVERVIEW_BUDGET)
+    )
+
+
+@pytest.mark.parametrize("sheet", list(OVERVIEW_BUDGET))
+def test_the_providers_overview_prints_legibly(overview: dict[str, Path], sheet: str) -> None:
+    printed = pages(overview[sheet])
+    assert 1 <= len(printed) <= OVERVIEW_BUDGET[sheet], (sheet, len(printed))
+    for number, words in enumerate(printed, start=1):
+        assert overlapping(words) == [], (sheet, number, overlapping(words)[:5])
+        if len(words) >= 5:
+            assert statistics.median(y1 - y0 for _, y0, _, y1, _ in words) >= MIN_HEIGHT, (sheet, number)
+        if sheet == "Übersicht":
+            assert "Kita" in " ".join(w for *_, w in words), number  # the facilities on every page

@@ -27,6 +27,7 @@ from kitameldung.refresh import FAILED
 from kitameldung.rules import load_rulebook
 from kitameldung.sheets.common import pruefstand
 from kitameldung.workbook.atomic import write_atomic
+from kitameldung.workbook.layout import height_for
 from kitameldung.workbook.ours import save_own_file
 from kitameldung.workbook.xmltext import plain_text
 
@@ -124,6 +125,9 @@ def _print_setup(sheet: Any) -> None:
         sheet.page_setup.fitToWidth = sheet.page_setup.fitToHeight = 1
         return
     sheet.print_title_rows = "1:1"
+    for cell in sheet[1]:  # headings wrap instead of running into the next column
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[1].height = 45
     if sheet.title in ("Übersicht", "Befunde"):
         sheet.print_title_cols = "A:A"  # the facility on every page the table runs across
         sheet.page_setup.scale = 70
@@ -286,7 +290,7 @@ def _small_labels() -> Any:
 
 def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     titles = ["Einrichtung", "Datei", "Schwere", "Regel", "Zelle", "Befund", "Rechtsgrundlage"]
-    for col, (title, width) in enumerate(zip(titles, (30, 28, 10, 22, 10, 80, 36)), start=1):
+    for col, (title, width) in enumerate(zip(titles, (30, 28, 10, 30, 10, 72, 36)), start=1):
         cell = sheet.cell(1, col, title)
         cell.font, cell.fill = BOLD, HEADER_FILL
         sheet.column_dimensions[get_column_letter(col)].width = width
@@ -313,6 +317,9 @@ def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
             message.alignment = Alignment(wrap_text=True, vertical="top")
             reference = _text(sheet, r, 7, finding["reference"])
             reference.alignment = Alignment(wrap_text=True, vertical="top")
+            sheet.row_dimensions[r].height = max(  # LibreOffice does not size rows on opening
+                height_for(str(finding["message"]), 72), height_for(str(finding["reference"]), 36), 15
+            )
             r += 1
     if r == 2:
         sheet.cell(2, 1, "Keine Befunde.")

@@ -59,6 +59,13 @@ def row_heights(spec: SheetSpec) -> dict[int, float]:
     return heights
 
 
+def height_for(text: str, width: float, size: float = 11, bold: bool = False) -> float:
+    """Points a row needs for `text` wrapped in a column of `width` units."""
+    room = max(width - PADDING, 1.0)
+    lines = sum(max(1, _lines(paragraph, room, size, bold)) for paragraph in text.split("\n"))
+    return round(lines * size * LINE + 3, 1)
+
+
 def _lines(paragraph: str, room: float, size: float, bold: bool) -> int:
     """Lines a paragraph takes when words wrap at `room` width units."""
     scale = size / 11
