@@ -77,6 +77,7 @@ class SheetSpec:
     footer: str | None = None  # left in every page's footer (the facility); "Seite x von y" beside it
     footer_right: str | None = None  # right in the footer ("VERTRAULICH")
     print_last_col: int | None = None  # last printed column (technical tables right of it stay off paper)
+    page_breaks: list[int] = field(default_factory=list)  # a new printed page starts at these rows
 
     def put(
         self, row: int, col: int, value: Scalar | Formula, style: str = "text", link: Link | None = None

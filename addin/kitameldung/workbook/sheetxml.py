@@ -140,6 +140,11 @@ def worksheet_xml(
         f'<pageSetup paperSize="9" {fit} orientation="landscape"/>'
     )
     parts.append(_header_footer(spec))
+    if spec.page_breaks:
+        breaks = sorted(set(spec.page_breaks))
+        parts.append(f'<rowBreaks count="{len(breaks)}" manualBreakCount="{len(breaks)}">')
+        parts.extend(f'<brk id="{row - 1}" max="16383" man="1"/>' for row in breaks)
+        parts.append("</rowBreaks>")
     parts.append("</worksheet>")
     return "".join(parts).encode("utf-8")
 

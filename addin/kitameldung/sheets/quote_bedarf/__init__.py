@@ -39,6 +39,7 @@ def build(result: Result, name: str) -> SheetSpec:
     sheet.put(3, 1, f"Regeln: {pruefstand(ctx.rules)}", "aside")
     tables_block(ctx)
     ctx.row = RESULTS_END + 2
+    sheet.page_breaks.append(ctx.row + 1)  # the results on the first page, the workings after
     blocks.places_block(ctx, soll=at("soll"), ist=at("ist"))
     blocks.keys_block(ctx)
     blocks.leitung_block(ctx)
@@ -47,6 +48,7 @@ def build(result: Result, name: str) -> SheetSpec:
     params = blocks.parameters_block(ctx)
     blocks.dated_formulas(ctx, quota, margin, params)
     ctx.anchors["vollzeit"] = params["vollzeit_stunden"]
+    sheet.page_breaks.append(ctx.row + 1)  # the per-person table starts on a page of its own
     persons_block(ctx)
     results_block(ctx)
     return sheet
