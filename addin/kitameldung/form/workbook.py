@@ -19,11 +19,20 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 import python_calamine
 
 from kitameldung.errors import german_reason
-from kitameldung.workbook.xmlparse import XmlRefused, is_date1904, parse, stop, xml_text
+from kitameldung.workbook.xmlparse import (
+    SEPARATOR,
+    XmlRefused,
+    is_date1904,
+    parse,
+    safe_parser,
+    stop,
+    xml_text,
+)
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -378,7 +387,10 @@ def _unread_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], Unread]
             xml = archive.read(part)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, XmlRefused):
         return found
-    try:
+    quick = _quick_unread(xml)
+    if quick is not None:
+        return quick
+    try:  # shared formulas or cells without addresses: the full reader translates them
         cells = sheet_cells(xml).cells
     except XmlRefused:
         return found
@@ -389,6 +401,70 @@ def _unread_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], Unread]
         elif cell.formula and (cell.value is None or cell.value == ""):
             found[position] = Unread(formula=cell.formula)
     return found
+
+
+def _quick_unread(xml: bytes) -> dict[tuple[int, int], Unread] | None:
+    """The same as the full cell reader, in one light pass (every check reads the form sheet);
+    None where it cannot be sure (a shared formula's dependent, a cell without address)."""
+    from kitameldung.address import a1_parts
+
+    found: dict[tuple[int, int], Unread] = {}
+    state: dict[str, Any] = {
+        "ref": None,
+        "kind": "",
+        "in": "",
+        "f": None,
+        "v": None,
+        "shared": False,
+        "unsure": False,
+    }
+    chunks: list[str] = []
+    parser = safe_parser()
+
+    def local(name: str) -> str:
+        return name.rsplit(SEPARATOR, 1)[-1]
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        tag = local(name)
+        if tag == "c":
+            ref = attrs.get("r")
+            if ref is None:
+                state["unsure"] = True
+            state.update(ref=ref, kind=attrs.get("t", "n"), f=None, v=None, shared=False)
+        elif tag in ("f", "v") and state["ref"] is not None:
+            state["in"] = tag
+            chunks.clear()
+            if tag == "f" and attrs.get("t") == "shared" and "ref" not in attrs:
+                state["shared"] = True
+
+    def end(name: str) -> None:
+        tag = local(name)
+        if tag in ("f", "v") and state["in"] == tag:
+            state[tag] = "".join(chunks)
+            state["in"] = ""
+        elif tag == "c" and state["ref"] is not None:
+            row, col = a1_parts(state["ref"])
+            if state["kind"] == "e" and state["v"]:
+                found[(row - 1, col - 1)] = Unread(error=state["v"].strip())
+            elif state["f"] is not None and not state["v"]:
+                if state["shared"] or not state["f"]:
+                    state["unsure"] = True
+                else:
+                    found[(row - 1, col - 1)] = Unread(formula=state["f"])
+            state["ref"] = None
+
+    def text(value: str) -> None:
+        if state["in"]:
+            chunks.append(value)
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        parser.Parse(xml, True)
+    except (expat.ExpatError, XmlRefused, ValueError):
+        return None
+    return None if state["unsure"] else found
 
 
 def _sheet_rel_id(book: bytes, sheet_name: str) -> str | None:

@@ -185,3 +185,12 @@ def xml_text(data: bytes) -> str:
         text = data.decode("utf-16")
         return _DECLARED.sub(r"\1UTF-8\2", text, count=1)
     return data.decode("utf-8")
+
+
+def safe_parser() -> expat.XMLParserType:
+    """An expat parser that refuses DTDs and entities, for readers with handlers of their own
+    (names arrive as "namespace<SEP>local")."""
+    return _parser()
+
+
+SEPARATOR = _SEP
