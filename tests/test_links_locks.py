@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
-import openpyxl
 import pytest
-from roundtrip import ooxml_errors
+from roundtrip import ooxml_errors, parts
 
 from kitameldung.batch.files import expand
 from kitameldung.batch.overview import facility_rows
@@ -18,6 +18,7 @@ from kitameldung.cli import main
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.refresh import FAILED, refresh_file
 from kitameldung.replica import make_facility, write_form
+from kitameldung.rules import Parameters
 
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
@@ -82,19 +83,12 @@ def test_a_workbook_with_a_protected_structure_gets_no_new_tabs(tmp_path: Path) 
     _edit_workbook_xml(path, lambda xml: xml.replace(' lockStructure="1"', ""))
     assert refresh_file(path, Settings()).status != FAILED
     _edit_workbook_xml(path, protect)
-    book = openpyxl.load_workbook(path)
-    book["Personalmeldung"]["Q22"] = "geändert"
-    book.save(path)
-    _edit_workbook_xml(
-        path,
-        lambda xml: (
-            xml.replace("<workbookProtection", '<workbookProtection lockStructure="1"', 1)
-            if "lockStructure" not in xml
-            else xml
-        ),
-    )
-    # our sheets are there: their contents may be updated under the protection
-    assert refresh_file(path, Settings()).status != FAILED
+    # Our sheets are there: updating their contents adds no tab, so it goes on under the protection.
+    outcome = refresh_file(path, Settings(params=Parameters(vollzeit_stunden=39)))
+    assert outcome.status == "aktualisiert", outcome.message
+    book = ET.fromstring(parts(path)["xl/workbook.xml"])
+    protection = next(e for e in book.iter() if e.tag.endswith("}workbookProtection"))
+    assert protection.get("lockStructure") == "1"
 
 
 def test_a_leftover_module_sheet_without_relationship_is_read_and_refreshed(tmp_path: Path) -> None:

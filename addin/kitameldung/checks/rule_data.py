@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from kitameldung.checks.findings import Finding, rule
-from kitameldung.checks.formatting import datum, percent, vzae
+from kitameldung.checks.formatting import datum, number, percent, vzae
 from kitameldung.evaluation.second_opinion import FormFigure, Reason
 from kitameldung.rules import RuleBook
 from kitameldung.rules.rulebook import STATUS_TITLES
@@ -70,8 +70,7 @@ def reason_text(reason: Reason | None) -> str:
         return "Einen Grund kann kitameldung nicht erkennen; bitte die Formeln des Formulars und die Eingaben prüfen."
     if reason.kind == "schluessel" and reason.key is not None:
         key = reason.key
-        krippe = f"{float(key.krippe):g}".replace(".", ",")
-        kindergarten = f"{float(key.kindergarten):g}".replace(".", ",")
+        krippe, kindergarten = number(float(key.krippe)), number(float(key.kindergarten))
         status = STATUS_TITLES[key.status]
         return (
             f"Der Wert des Formulars entspricht dem Betreuungsschlüssel Krippe 1 : {krippe}, Kindergarten "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from fractions import Fraction
 
-from kitameldung.checks.formatting import READINGS, datum, percent, verdict_text
+from kitameldung.checks.formatting import READINGS, datum, number, percent, verdict_text
 from kitameldung.checks.rule_data import rule_data_label
 from kitameldung.evaluation import Staffing
 from kitameldung.rules import Parameters, RuleBook
@@ -45,7 +45,7 @@ def not_in_force_line(row: Row) -> str:
 
 
 def _n(value: Fraction) -> str:
-    return f"{float(value):g}".replace(".", ",")
+    return number(float(value))
 
 
 def pruefstand(rules: RuleBook) -> str:
