@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -139,7 +139,8 @@ def test_folder_gives_array_and_text_summary(form, capsys, tmp_path: Path) -> No
 
 
 def test_severity_filter(form, capsys) -> None:
-    facility = mistakes.low_quota(make_facility(11)).facility
+    recent = date.today() - timedelta(days=60)  # a current report: no hint meldung-veraltet
+    facility = mistakes.low_quota(make_facility(11, recent)).facility
     facility.staff[0].leitungsstunden, facility.staff[0].paed_stunden = 0.0, 40.0  # Leitung shortfall
     path = str(form(facility))
     _, doc = _json(capsys, path)

@@ -31,7 +31,7 @@ PARTS = {
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> Package:
     path = write_form(make_facility(4711, date(2025, 10, 1)), tmp_path_factory.mktemp("golden") / "kita.xlsx")
-    outcome = refresh_file(path, Settings(), datetime(2026, 1, 15, 9, 30))
+    outcome = refresh_file(path, Settings(today=date(2026, 1, 15)), datetime(2026, 1, 15, 9, 30))
     assert outcome.status != FAILED, outcome.message
     return Package.read(path)
 

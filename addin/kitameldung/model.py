@@ -157,6 +157,9 @@ class Meldung:
     # The form's own results (its summary block: "personalbedarf", "ist", "fachkraftquote"), as
     # the form's formulas stored them: a second opinion, never used for a figure.
     form_figures: dict[str, Value[float]] = field(default_factory=dict)
+    # The version of the ministry's form ("Formularstand: 01.01.2025"), with its cell when the
+    # form names it; else the version of the variant recognised.
+    form_stand: Value[date] = MISSING
 
     @property
     def stichtag(self) -> date | None:

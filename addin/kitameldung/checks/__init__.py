@@ -11,6 +11,7 @@ from kitameldung.checks.formatting import datum
 from kitameldung.checks.persons import Context, person_findings, person_rule_ids
 from kitameldung.checks.rule_data import form_figure_findings, stale_rule_data
 from kitameldung.checks.structure import structure_findings
+from kitameldung.checks.verfahren import process_findings
 from kitameldung.evaluation import Staffing
 from kitameldung.evaluation.second_opinion import FormFigure
 from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
@@ -58,6 +59,7 @@ def run_checks(
     findings = list(structure_findings(meldung, rules))
     findings.extend(stale_rule_data(rules, meldung.stichtag, today or date.today(), meldung.sheet))
     findings.extend(form_figure_findings(form_figures, meldung.sheet))
+    findings.extend(process_findings(meldung, rules, today or date.today()))
     if staffing is not None:
         skipped = {n.rule for n in not_checkable(meldung, staffing.stichtag, rules)}
         findings.extend(f for f in facility_findings(staffing, meldung.sheet) if f.rule not in skipped)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class Detection:
     formularstand: Matcher
     sheet: Matcher
     capacity: int | None
+    stand: date | None = None  # the form version of this variant, when its sheet names none
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,14 @@ def _read(path: Path) -> dict[str, Any]:
     return data
 
 
+def _stand(value: object, origin: str) -> date | None:
+    if value is None:
+        return None
+    if isinstance(value, date):
+        return value
+    raise ProfileError(f"Profil {origin}: [erkennung] stand muss ein Datum sein (stand = 2025-01-01).")
+
+
 def load_profile(path: Path) -> Profile:
     data = _read(path)
     origin = str(path)
@@ -155,6 +165,7 @@ def _build(data: dict[str, Any], origin: str) -> Profile:
                 _matcher(detect.get("formularstand", []), None, origin),
                 _matcher(detect.get("blatt", []), None, origin),
                 detect.get("kapazitaet"),
+                _stand(detect.get("stand"), origin),
             )
             if detect
             else None,

@@ -25,7 +25,7 @@ from kitameldung.form.values import (
     parse_yes_no,
     parse_zuordnung,
 )
-from kitameldung.form.variants import detect_variant
+from kitameldung.form.variants import detect_variant, form_stand
 from kitameldung.form.workbook import FormError, Sheet, Snapshot, open_sheets, take_snapshot
 from kitameldung.model import AGE_GROUPS, Layout, Meldung, Person, Places, Value
 
@@ -178,6 +178,7 @@ def _build(path: Path, found: Located, profile: Profile, sheets: list[Sheet], da
         layout=layout,
         nameless_rows=nameless,
         form_figures={key: _value(sheet, pos, parse_number) for key, pos in found.summary.items()},
+        form_stand=form_stand(sheet, profile_name),
     )
 
 

@@ -1,11 +1,40 @@
-"""Which known form variant a workbook is, from the profiles' recognition data."""
+"""Which known form variant a workbook is, and which version (Formularstand) of the ministry's
+form it is, from the profiles' recognition data and the form's own stamp."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+from typing import Any
+
+from kitameldung.address import a1
 from kitameldung.form.profile import Profile, builtin_profiles
+from kitameldung.form.values import parse_date
 from kitameldung.form.workbook import Sheet
+from kitameldung.model import Value
 
 UNKNOWN = "unbekannt"
+# "Formularstand: 01.01.2025", "Stand 01.01.2025", "ab 01.01.2025", "gültig ab 1.1.2025"
+_STAMP = re.compile(r"(formularstand|stand|ab)\b\W{0,3}(\d{1,2}\.\s?\d{1,2}\.\s?\d{4})", re.IGNORECASE)
+
+
+def form_stand(form: Sheet, profile_name: str, rows: int = 6) -> Value[date]:
+    """The form's version: the date of its stamp in the top rows (with its cell), else the
+    version of the variant recognised; empty when neither tells."""
+    for r, row in enumerate(form.rows[:rows]):
+        for c, raw in enumerate(row):
+            if not isinstance(raw, str):
+                continue
+            found = _STAMP.search(raw)
+            if found:
+                day, invalid = parse_date(found.group(2).replace(" ", ""))
+                if day is not None and not invalid:
+                    return Value(day, a1(r, c), raw)
+    for profile in builtin_profiles():
+        if profile.name == profile_name and profile.detection and profile.detection.stand:
+            return Value(profile.detection.stand)
+    empty: Value[Any] = Value()
+    return empty
 
 
 def detect_variant(used: Profile, form: Sheet, sheets: list[Sheet], capacity: int) -> tuple[str, str]:

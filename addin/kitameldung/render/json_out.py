@@ -123,6 +123,7 @@ _TABLES = {
     "LeitungRow": "leitung",
     "QuotaRow": "fachkraftquote",
     "MarginRow": "dispositionsspielraum",
+    "FormRow": "formular",
 }
 
 

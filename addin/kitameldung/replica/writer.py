@@ -58,6 +58,9 @@ class Variation:
     name_columns: int | None = None  # 1: "Name, Vorname"; 2: Name and Vorname; None: variant's
     blank_rows: bool = False
     no_lfd_nr: bool = False
+    # More staff than numbered rows: the rest typed into rows added below, without a lfd. Nr.
+    # (as offices extend a form that is too small); else more staff than rows is refused.
+    rows_added_below: bool = False
     date_style: str = "date"  # date | serial | text_de | text_short | text_iso | mixed
     number_style: str = "number"  # number | text_comma
     yes_no_style: str = "ja"  # ja | mixed
@@ -257,13 +260,14 @@ class _Writer:
         first = caption_row + 1
         validations = self._validations(first, first + self.spec.capacity - 1)
         row = first
-        for number in range(1, self.spec.capacity + 1):
+        last = max(self.spec.capacity, len(self.f.staff)) if var.rows_added_below else self.spec.capacity
+        for number in range(1, last + 1):
             person = self.f.staff[number - 1] if number <= len(self.f.staff) else None
             if var.blank_rows and person is not None and number % 4 == 0:
                 row += 1  # a blank row inside the table
-            self._staff_row(row, number, person)
+            self._staff_row(row, number, person, numbered=number <= self.spec.capacity)
             row += 1
-        if len(self.f.staff) > self.spec.capacity:
+        if len(self.f.staff) > last:
             raise ValueError(f"{len(self.f.staff)} persons do not fit the {self.spec.capacity}-row form")
         for dv in validations:
             ws.add_data_validation(dv)
@@ -279,11 +283,11 @@ class _Writer:
     def _col(self, key: str) -> int | None:
         return self.columns.index(key) + 1 if key in self.columns else None
 
-    def _staff_row(self, row: int, number: int, person: StaffMember | None) -> None:
+    def _staff_row(self, row: int, number: int, person: StaffMember | None, numbered: bool = True) -> None:
         for i, key in enumerate(self.columns):
             col = i + 1
             if key == "lfd_nr":
-                if not (self.var.no_lfd_nr and person is not None and number % 3 == 0):
+                if numbered and not (self.var.no_lfd_nr and person is not None and number % 3 == 0):
                     self.cell(row, col, number)
                 continue
             if key == "vzae":

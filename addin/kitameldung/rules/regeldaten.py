@@ -24,22 +24,25 @@ from kitameldung.rules.rulebook import (
     STATUSES,
     Band,
     CareFactors,
+    FormRow,
     KeyRow,
     LeitungRow,
     MarginRow,
+    Procedure,
     QuotaRow,
     ReviewState,
     Row,
     RuleBook,
 )
 
-DATED = ("schluessel", "leitung", "dispositionsspielraum", "fachkraftquote")
-SINGLE = ("pruefstand", "kitapersv", "betreuung")
+DATED = ("schluessel", "leitung", "dispositionsspielraum", "fachkraftquote", "formular")
+SINGLE = ("pruefstand", "kitapersv", "betreuung", "meldeverfahren")
 ROW_KEYS = {
     "schluessel": {"krippe", "kindergarten"},
     "leitung": {"grundanteil", "baender"},
     "dispositionsspielraum": {"anteil", "offen"},
     "fachkraftquote": {"mindestens"},
+    "formular": {"groessen"},
 }
 SINGLE_KEYS = {
     "pruefstand": {"version", "text", "geprueft_am", "quellen"},
@@ -52,6 +55,7 @@ SINGLE_KEYS = {
         "hort_kinder",
         "quelle",
     },
+    "meldeverfahren": {"gueltig_monate", "quelle"},
 }
 # Sane ranges: a value outside is a typing error (4.25 written as 425), not a law.
 RANGES: dict[str, tuple[Fraction, Fraction]] = {
@@ -66,6 +70,7 @@ RANGES: dict[str, tuple[Fraction, Fraction]] = {
     "hort_faktor_kurz": (Fraction(0), Fraction(3)),
     "hort_faktor_lang": (Fraction(0), Fraction(3)),
     "hort_kinder": (Fraction(1), Fraction(50)),
+    "gueltig_monate": (Fraction(1), Fraction(60)),
 }
 
 
@@ -259,6 +264,15 @@ def _row(
         return LeitungRow(valid_from, value("grundanteil"), bands, source, status)
     if table == "fachkraftquote":
         return QuotaRow(valid_from, value("mindestens"), source, status)
+    if table == "formular":
+        prev_f = previous if isinstance(previous, FormRow) else None
+        if "groessen" in entry:
+            sizes = _sizes(reader, index, entry["groessen"])
+        elif prev_f is not None:
+            sizes = prev_f.sizes
+        else:
+            raise reader.fail("In [[formular]] fehlt „groessen“.", table, index)
+        return FormRow(valid_from, sizes, source, status)
     open_share = reader.number(table, index, "offen", entry["offen"]) if "offen" in entry else None
     return MarginRow(valid_from, value("anteil"), source, status, open_share)
 
@@ -290,11 +304,29 @@ def _bands(reader: _Reader, index: int, entries: object) -> tuple[Band, ...]:
     return tuple(bands)
 
 
+def _sizes(reader: _Reader, index: int, entries: object) -> tuple[int, ...]:
+    """The form sizes (persons): whole numbers, ascending, e.g. [37, 68, 84]."""
+    if (
+        not isinstance(entries, list)
+        or not entries
+        or not all(isinstance(e, int) and not isinstance(e, bool) and 0 < e <= 10_000 for e in entries)
+        or entries != sorted(set(entries))
+    ):
+        raise reader.fail(
+            "„groessen“ muss eine aufsteigende Liste ganzer Zahlen sein, z. B. [37, 68, 84].",
+            "formular",
+            index,
+            "groessen",
+        )
+    return tuple(entries)
+
+
 _KIND: dict[str, type] = {
     "schluessel": KeyRow,
     "leitung": LeitungRow,
     "dispositionsspielraum": MarginRow,
     "fachkraftquote": QuotaRow,
+    "formular": FormRow,
 }
 
 
@@ -322,7 +354,7 @@ def _build(path: Path, base: RuleBook | None) -> RuleBook:
         )
     previous: tuple[Row, ...] = ()
     if base is not None:
-        previous = (*base.keys, *base.leitung, *base.quota, *base.margins, *base.not_in_force)
+        previous = (*base.keys, *base.leitung, *base.quota, *base.margins, *base.forms, *base.not_in_force)
     tables: dict[str, list[Row]] = {}
     for table in DATED:
         old = [r for r in previous if isinstance(r, _KIND[table])]
@@ -340,6 +372,8 @@ def _build(path: Path, base: RuleBook | None) -> RuleBook:
         leitung=tuple(r for r in tables["leitung"] if r.status == IN_KRAFT),  # type: ignore[misc]
         quota=tuple(r for r in tables["fachkraftquote"] if r.status == IN_KRAFT),  # type: ignore[misc]
         margins=tuple(r for r in tables["dispositionsspielraum"] if r.status == IN_KRAFT),  # type: ignore[misc]
+        forms=tuple(r for r in tables["formular"] if r.status == IN_KRAFT),  # type: ignore[misc]
+        procedure=_procedure(reader, data, base),
         kitapersv=_field(reader, data, "kitapersv", "ab", reader.day, base.kitapersv if base else None),
         kitapersv_source=_field(
             reader, data, "kitapersv", "quelle", reader.text, base.kitapersv_source if base else None
@@ -370,6 +404,24 @@ def _care(reader: _Reader, data: dict[str, Any], base: RuleBook | None) -> CareF
     ]
     source = _field(reader, data, "betreuung", "quelle", reader.text, old.source if old else None)
     return CareFactors(values[0], values[1], values[2], values[3], values[4], source)
+
+
+def _procedure(reader: _Reader, data: dict[str, Any], base: RuleBook | None) -> Procedure:
+    old = base.procedure if base else None
+    months = _field(
+        reader,
+        data,
+        "meldeverfahren",
+        "gueltig_monate",
+        reader.number,
+        old.full_report_months if old else None,
+    )
+    if months.denominator != 1:
+        raise reader.fail(
+            "„gueltig_monate“ muss eine ganze Zahl sein.", "meldeverfahren", 0, "gueltig_monate"
+        )
+    source = _field(reader, data, "meldeverfahren", "quelle", reader.text, old.source if old else None)
+    return Procedure(int(months), source)
 
 
 def _review(reader: _Reader, data: dict[str, Any], base: RuleBook | None) -> ReviewState:

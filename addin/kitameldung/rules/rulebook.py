@@ -71,6 +71,29 @@ class MarginRow:
 
 
 @dataclass(frozen=True)
+class FormRow:
+    """The ministry's form issued for reports from `valid_from` on ("ab 01.01.2025"), in the
+    sizes (persons) it comes in."""
+
+    valid_from: date
+    sizes: tuple[int, ...]
+    source: str
+    status: str = IN_KRAFT
+
+    def size_for(self, persons: int) -> int | None:
+        """The smallest size that holds `persons`; None when even the largest is too small."""
+        return next((size for size in sorted(self.sizes) if size >= persons), None)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """The ministry's process rules for reports (seed 003, the notice on the forms)."""
+
+    full_report_months: int  # a full Personalmeldung is due when the last is older than this
+    source: str
+
+
+@dataclass(frozen=True)
 class ReviewState:
     text: str  # "geprüft gegen KitaG und KitaPersV, Stand Dezember 2026"
     reviewed: date  # geprueft_am: the day of the last audit
@@ -90,7 +113,7 @@ class CareFactors:
     source: str
 
 
-Row = KeyRow | LeitungRow | QuotaRow | MarginRow
+Row = KeyRow | LeitungRow | QuotaRow | MarginRow | FormRow
 
 
 @dataclass(frozen=True)
@@ -107,6 +130,8 @@ class RuleBook:
     kitapersv_source: str
     review: ReviewState
     not_in_force: tuple[Row, ...] = ()
+    forms: tuple[FormRow, ...] = ()  # the official forms in force, by the day they apply from
+    procedure: Procedure | None = None
 
     def key_for(self, stichtag: date) -> KeyRow | None:
         return _in_force(self.keys, stichtag)
@@ -119,6 +144,9 @@ class RuleBook:
 
     def margin_for(self, stichtag: date) -> MarginRow | None:
         return _in_force(self.margins, stichtag)
+
+    def form_for(self, stichtag: date) -> FormRow | None:
+        return _in_force(self.forms, stichtag)
 
     def kitapersv_applies(self, stichtag: date) -> bool:
         return stichtag >= self.kitapersv
@@ -151,6 +179,7 @@ class RuleBook:
             leitung=merged(self.leitung, LeitungRow),
             quota=merged(self.quota, QuotaRow),
             margins=merged(self.margins, MarginRow),
+            forms=merged(self.forms, FormRow),
             not_in_force=tuple(r for r in self.not_in_force if r.status != GEPLANT),
         )
 

@@ -10,7 +10,7 @@ from kitameldung.checks.rule_data import rule_data_label
 from kitameldung.evaluation import Staffing
 from kitameldung.rules import Parameters, RuleBook
 from kitameldung.rules.parameters import TITLES
-from kitameldung.rules.rulebook import STATUS_TITLES, KeyRow, MarginRow, QuotaRow, Row
+from kitameldung.rules.rulebook import STATUS_TITLES, FormRow, KeyRow, MarginRow, QuotaRow, Row
 
 OVERWRITE_NOTE = (
     "Dieses Blatt schreibt kitameldung bei jeder Aktualisierung neu; Änderungen hier gehen dabei "
@@ -39,6 +39,8 @@ def not_in_force_line(row: Row) -> str:
         what = f"Mindest-Fachkraftquote {percent(row.minimum)}"
     elif isinstance(row, MarginRow):
         what = f"Dispositionsspielraum {percent(row.share)}"
+    elif isinstance(row, FormRow):
+        what = "Formular bis " + ", ".join(str(size) for size in row.sizes) + " Personen"
     else:
         what = f"Leitungsanteil (Grundanteil {_n(row.base_share)})"
     return f"{what} ab {datum(row.valid_from)} – {STATUS_TITLES[row.status]} ({row.source})"
