@@ -1,4 +1,4 @@
-"""Command line: `kitameldung check | inspect | refresh | export | termine | addin | demo`. German for people, JSON for IT."""
+"""Command line: `kitameldung check | inspect | refresh | export | termine | addin | planung | aenderungen | demo`. German for people, JSON for IT."""
 
 from __future__ import annotations
 
@@ -157,6 +157,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     common(planung)
     planung.set_defaults(run=tools.planung)
+
+    changes = sub.add_parser(
+        "aenderungen",
+        help="Zu- und Abgänge und Änderungen zwischen zwei Meldungen einer Einrichtung (Personaleinzelmeldung)",
+    )
+    changes.add_argument("alt", type=Path, metavar="ALT", help="ältere Meldung der Einrichtung")
+    changes.add_argument("neu", type=Path, metavar="NEU", help="neuere Meldung derselben Einrichtung")
+    changes.add_argument(
+        "--csv", metavar="DATEI", type=Path, help="Änderungen zusätzlich als CSV (Semikolon)"
+    )
+    changes.add_argument("--xlsx", metavar="DATEI", type=Path, help="Änderungen zusätzlich als Excel-Datei")
+    common(changes)
+    changes.set_defaults(run=tools.aenderungen)
 
     demo = sub.add_parser("demo", help="Beispielordner mit Meldungen erzeugen und prüfen")
     demo.add_argument(

@@ -116,9 +116,17 @@ def demo(args: argparse.Namespace, settings: Settings) -> int:
     )
     print(
         f"Weiter: {command} check {args.ordner} --json  |  {command} inspect {paths[0]}  |  "
-        f"{command} export {paths[0]} --behoerde abgabe.xlsx"
+        f"{command} export {paths[0]} --behoerde abgabe.xlsx  |  "
+        f"{command} aenderungen {history_of(paths)} {paths[0]}"
     )
     return 0
+
+
+def history_of(paths: list[Path]) -> Path:
+    """The demo's report of the first facility from the year before."""
+    from kitameldung.demo import file_names
+
+    return paths[0].parent / file_names()[-2]
 
 
 def invoked_as() -> str:
@@ -152,4 +160,31 @@ def planung(args: argparse.Namespace, settings: Settings) -> int:
         print(f"kitameldung: {outcome.message}", file=sys.stderr)
         return EXIT_UNREADABLE
     print(outcome.message)
+    return 0
+
+
+def aenderungen(args: argparse.Namespace, settings: Settings) -> int:
+    """`aenderungen ALT NEU`: Zu-/Abgänge and changes between two reports of one facility."""
+    from kitameldung.aenderungen import ChangesRefused, compare_files, csv_header, text, write_csv, write_xlsx
+    from kitameldung.form import FormError
+    from kitameldung.workbook.atomic import WriteError
+    from kitameldung.workbook.outputs import check_outputs
+
+    try:  # before anything is read: no output lands on a report or on a file that is not ours
+        check_outputs([(args.csv, "csv"), (args.xlsx, "aenderungen")], [args.alt, args.neu], csv_header())
+        comparison = compare_files(args.alt, args.neu, settings)
+    except (FormError, ChangesRefused, WriteError) as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    print(text(comparison, settings, settings.today))
+    try:
+        if args.csv:
+            write_csv(comparison, args.csv)
+            print(f"CSV geschrieben: {args.csv}")
+        if args.xlsx:
+            write_xlsx(comparison, args.xlsx, settings, settings.today)
+            print(f"Excel-Datei geschrieben: {args.xlsx}")
+    except WriteError as err:
+        print(f"kitameldung: {err}", file=sys.stderr)
+        return EXIT_UNREADABLE
     return 0

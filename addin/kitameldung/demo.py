@@ -15,7 +15,7 @@ from pathlib import Path
 from kitameldung.batch.files import OVERVIEW_NAME
 from kitameldung.planning.kalender import next_working_day
 from kitameldung.planning.table import Scalar
-from kitameldung.replica import Variation, make_facility, write_form
+from kitameldung.replica import Variation, earlier_report, make_facility, write_form
 from kitameldung.replica import mistakes as m
 from kitameldung.replica.facility import KITA_NAMES
 from kitameldung.workbook.ours import own_file_kind
@@ -43,6 +43,11 @@ PLAN = [
 ]
 
 
+# Earlier reports of the first facility (years before the current Stichtag, form variant): the
+# Trägerübersicht's sheet "Verlauf" and `kitameldung aenderungen` have something to show.
+HISTORY = [(2, "v2023-68", "vor-2-jahren"), (1, "v2025-84", "vorjahr")]
+
+
 class DemoError(Exception):
     """German message: the demo folder cannot be used."""
 
@@ -60,13 +65,15 @@ def file_names() -> list[str]:
         name = KITA_NAMES[index]
         slug = "".join(ch if ch.isalnum() else "-" for ch in name.lower()).strip("-")
         names.append(f"kita-{index + 1:02d}-{slug}.xlsx")
-    return [*names, BROKEN]
+    first = names[0].removesuffix(".xlsx")
+    return [*names, *(f"{first}-{suffix}.xlsx" for _, _, suffix in HISTORY), BROKEN]
 
 
 def write_demo(folder: Path, today: date | None = None) -> list[Path]:
     """Write the demo provider folder; returns the files in order."""
     today = today or date.today()
     names = file_names()
+    reports = names[: len(PLAN)]
     if folder.exists():
         foreign = sorted(
             p.name
@@ -92,7 +99,7 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     current = stichtag_for(today)
     paths = []
-    for index, ((variant, last_year, mistake, variation), name) in enumerate(zip(PLAN, names), start=1):
+    for index, ((variant, last_year, mistake, variation), name) in enumerate(zip(PLAN, reports), start=1):
         stichtag = date(current.year - 1, current.month, current.day) if last_year else current
         facility = make_facility(100 + index, stichtag)
         facility = replace(
@@ -105,6 +112,16 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
         if mistake is not None:
             facility = mistake(facility).facility
         path = write_form(facility, folder / name, variant, variation)
+        _mark(path)
+        paths.append(path)
+        if index == 1:
+            first = facility
+    # Built backwards from the current report, so that each year follows from the one before.
+    earlier, written = first, []
+    for (years, variant, _), name in reversed(list(zip(HISTORY, names[len(PLAN) : -1]))):
+        earlier = earlier_report(earlier, date(current.year - years, current.month, current.day), years)
+        written.append(write_form(earlier, folder / name, variant))
+    for path in reversed(written):
         _mark(path)
         paths.append(path)
     broken = folder / BROKEN

@@ -20,7 +20,7 @@ from kitameldung.workbook.xmltext import plain_text
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def _csv_cell(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
     """Numbers with a decimal comma; a text that a spreadsheet program would run as a formula
     ("=…", "+…", "-…", "@…", tab, line break) gets a leading apostrophe, as OWASP recommends."""
     if isinstance(value, bool):
@@ -40,11 +40,11 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
     keys = [c.key for c in COLUMNS]
     writer.writerow(keys)
     for row in facility_rows(items):
-        writer.writerow([_csv_cell(row[k]) for k in keys])
+        writer.writerow([csv_cell(row[k]) for k in keys])
     for item in items:
         if item.status == FAILED or item.data is None:
-            writer.writerow([None, _csv_cell(item.path), *[None] * (len(keys) - 3), _csv_cell(item.message)])
-    _write_text(target, "\ufeff" + buffer.getvalue())
+            writer.writerow([None, csv_cell(item.path), *[None] * (len(keys) - 3), csv_cell(item.message)])
+    write_text(target, "\ufeff" + buffer.getvalue())
 
 
 def write_json(items: list[BatchItem], target: Path) -> None:
@@ -64,10 +64,10 @@ def write_json(items: list[BatchItem], target: Path) -> None:
                 "planung": planning,
             }
         )
-    _write_text(target, json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
+    write_text(target, json.dumps(documents, ensure_ascii=False, indent=2) + "\n")
 
 
-def _write_text(target: Path, text: str) -> None:
+def write_text(target: Path, text: str) -> None:
     data = text.encode("utf-8", "kitameldung")
 
     def write(out: BinaryIO) -> None:

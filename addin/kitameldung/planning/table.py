@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from kitameldung.dates import add_years
+from kitameldung.identity import keyed
 from kitameldung.model import Gruppe, Person
 from kitameldung.rules import Parameters
-from kitameldung.text import normalize
 
 Scalar = str | float | int | bool | date | datetime | None
 
@@ -169,26 +169,9 @@ class Plan:
     unreadable: list[tuple[str, str, str]] = field(default_factory=list)  # (person key, column, text)
 
 
-def person_key(name: str, born: date | None) -> str:
-    """Stable, and does not show the birth date on the sheet."""
-    basis = f"{normalize(name)}|{born.isoformat() if born else ''}"
-    return "P-" + hashlib.sha1(basis.encode("utf-8")).hexdigest()[:10].upper()
-
-
 def keyed_persons(persons: tuple[Person, ...], params: Parameters) -> list[tuple[str, dict[str, Scalar]]]:
-    """(key, form columns) per named person in form order; a second person with the same name
-    and birth date gets the key with "#2" so neither row is lost."""
-    seen: dict[str, int] = {}
-    rows = []
-    for person in persons:
-        if not person.name.value:
-            continue
-        key = person_key(person.name.value, person.geburtsdatum.value)
-        seen[key] = seen.get(key, 0) + 1
-        if seen[key] > 1:
-            key = f"{key}#{seen[key]}"
-        rows.append((key, form_values(person, params)))
-    return rows
+    """(key, form columns) per named person in form order (keys: identity.keyed)."""
+    return [(key, form_values(person, params)) for key, person in keyed(persons)]
 
 
 def form_values(person: Person, params: Parameters) -> dict[str, Scalar]:

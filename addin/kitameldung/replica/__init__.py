@@ -5,7 +5,15 @@ writer (`writer`) renders a facility in one of the form variants, optionally wit
 deviations the reader must tolerate (`Variation`).
 """
 
-from kitameldung.replica.facility import Facility, StaffMember, make_facility
+from kitameldung.replica.facility import Facility, StaffMember, earlier_report, make_facility
 from kitameldung.replica.writer import VARIANTS, Variation, write_form
 
-__all__ = ["VARIANTS", "Facility", "StaffMember", "Variation", "make_facility", "write_form"]
+__all__ = [
+    "VARIANTS",
+    "Facility",
+    "StaffMember",
+    "Variation",
+    "earlier_report",
+    "make_facility",
+    "write_form",
+]

@@ -314,3 +314,33 @@ def _member(
         qualifizierung_300ue=qualified,
         bemerkungen=rng.choice([None, None, None, "Elternzeitvertretung", "Praxisanleitung"]),
     )
+
+
+def earlier_report(f: Facility, stichtag: date, seed: int) -> Facility:
+    """The same facility's report of an earlier Stichtag, as the office would have filed it:
+    people who joined since are not in it yet, one or two who have left since still are, a few
+    had other hours, and no date in it lies after its Stichtag."""
+    rng = random.Random(seed)
+    g = f.copy()
+    g.stichtag = stichtag
+    g.form_key = None
+    g.staff = [m for m in g.staff if isinstance(m.beginn, date) and m.beginn <= stichtag]
+    for member in g.staff:
+        if isinstance(member.fuehrungszeugnis, date) and member.fuehrungszeugnis > stichtag:
+            member.fuehrungszeugnis = stichtag - timedelta(days=rng.randint(200, 900))
+        if isinstance(member.qualifizierung_300ue, date) and member.qualifizierung_300ue > stichtag:
+            member.qualifizierung_300ue = None
+        if isinstance(member.ende, date) and member.ende < stichtag:
+            member.ende = None
+    for member in rng.sample(g.staff[1:], k=min(2, len(g.staff) - 1)):  # other hours back then
+        if member.leitungsstunden == 0.0:
+            member.wochenstunden = member.paed_stunden = max(15.0, float(str(member.wochenstunden)) - 5.0)
+    for _ in range(rng.randint(1, 2)):  # colleagues who have left since
+        leaver = _member(rng, stichtag, rng.choice([9, 9, 10]), "Gruppenerzieher*in", 30.0, 0.0)
+        leaver.ende = None
+        g.staff.append(leaver)
+    g.places = {
+        group: (short, max(0, int(str(long)) - rng.randint(0, 3)) if long else long, approved)
+        for group, (short, long, approved) in g.places.items()
+    }
+    return g

@@ -27,7 +27,11 @@ from kitameldung.workbook.package import Package, SheetEntry
 from kitameldung.workbook.xmlparse import XmlRefused, parse
 
 OWN_FILE_MARK = "kitameldung:"
-OWN_FILES = {"behoerdenfassung": "Behördenfassung", "traegeruebersicht": "Trägerübersicht"}
+OWN_FILES = {
+    "behoerdenfassung": "Behördenfassung",
+    "traegeruebersicht": "Trägerübersicht",
+    "aenderungen": "Änderungsliste",
+}
 CUSTOM_PROPERTY = "kitameldung"
 EXCEL_NAME_LIMIT = 31
 # The title in A1 of each of our sheets, as written before the marker cell existed.

@@ -23,6 +23,7 @@ TITLES = {
     "csv": "die CSV-Datei",
     "json": "die JSON-Datei",
     "ics": "die Kalenderdatei",
+    "aenderungen": "die Änderungsliste",
 }
 SNIFF_BYTES = 64 * 1024
 JSON_LIMIT = 64 * 1024 * 1024
