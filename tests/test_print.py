@@ -87,7 +87,7 @@ def test_the_planning_names_its_people_on_every_page(printed: dict[str, Path]) -
         assert re.search(r"\w+, \w+", texts) or "Name" in texts, number  # "Müller, Anna" repeated
 
 
-OVERVIEW_BUDGET = {"Übersicht": 4, "Diagramm": 1, "Befunde": 6, "Nicht verarbeitet": 1}
+OVERVIEW_BUDGET = {"Übersicht": 4, "Diagramm": 1, "Befunde": 6, "Verlauf": 2, "Nicht verarbeitet": 1}
 
 
 @pytest.fixture(scope="module")
@@ -109,5 +109,5 @@ def test_the_providers_overview_prints_legibly(overview: dict[str, Path], sheet:
         assert overlapping(words) == [], (sheet, number, overlapping(words)[:5])
         if len(words) >= 5:
             assert statistics.median(y1 - y0 for _, y0, _, y1, _ in words) >= MIN_HEIGHT, (sheet, number)
-        if sheet == "Übersicht":
+        if sheet in ("Übersicht", "Verlauf"):
             assert "Kita" in " ".join(w for *_, w in words), number  # the facilities on every page

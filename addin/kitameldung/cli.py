@@ -253,10 +253,11 @@ def _inspect(args: argparse.Namespace, settings: Settings) -> int:
 
 def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     from kitameldung.batch.columns import COLUMNS
-    from kitameldung.batch.exports import write_csv, write_json
+    from kitameldung.batch.exports import verlauf_header, write_csv, write_json, write_verlauf_csv
     from kitameldung.batch.folder import exit_status, folder_companions, overview_target, summary_lines
     from kitameldung.batch.overview import write_overview
     from kitameldung.batch.runner import refresh_many
+    from kitameldung.batch.verlauf import verlauf_csv_path
     from kitameldung.workbook.atomic import WriteError
     from kitameldung.workbook.fingerprint import ResultCache
     from kitameldung.workbook.outputs import check_outputs
@@ -268,6 +269,8 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
     try:  # before anything runs: no output lands on an input or on a file that is not ours
         outputs = [(overview, "traegeruebersicht"), (args.csv, "csv"), (args.json, "json")]
         check_outputs(outputs, files, csv_header=";".join(c.key for c in COLUMNS))
+        if args.csv:
+            check_outputs([(verlauf_csv_path(args.csv), "csv")], files, csv_header=verlauf_header())
     except WriteError as err:
         print(f"kitameldung: {err}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -281,6 +284,8 @@ def _refresh(args: argparse.Namespace, settings: Settings) -> int:
             write_overview(shown, overview)
         if args.csv:
             write_csv(shown, args.csv)
+            if write_verlauf_csv(shown, verlauf_csv_path(args.csv)):
+                print(f"Verlauf (mehrere Stichtage einer Einrichtung): {verlauf_csv_path(args.csv)}")
         if args.json:
             write_json(shown, args.json)
     except WriteError as err:

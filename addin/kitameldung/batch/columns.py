@@ -22,6 +22,7 @@ from kitameldung.checks.formatting import (
 from kitameldung.sheets.quote_bedarf import DIFFERENT, SAME
 
 NO_MINIMUM = "keine Mindestquote"
+DUE, NOT_DUE = "fällig", "nein"  # the last Personalmeldung is older than the notice's period
 ROW_STATES = {
     "aktualisiert": "in diesem Lauf aktualisiert",
     "unverändert": "geprüft, unverändert",
@@ -105,6 +106,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("neue_leitung_ohne_mentor", "neue Leitung ohne Mentor*in", 14, total=_sum),
     Column("dispositionsspielraum", "Dispositionsspielraum", 13, fmt="0%"),
     Column("lesarten", "Lesarten der Fachkraftquote", 24, "text"),
+    Column(
+        "personalmeldung_faellig",
+        "vollständige Personalmeldung fällig",
+        14,
+        "text",
+        total=lambda _, col, last: f'=COUNTIF({col}2:{col}{last},"{DUE}")&" {DUE}"',
+    ),
     Column("status", "Stand dieser Zeile", 22, "text"),
 )
 LETTERS = {c.key: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}

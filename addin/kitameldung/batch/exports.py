@@ -11,8 +11,11 @@ from typing import Any, BinaryIO
 
 import kitameldung.text  # noqa: F401 – registers the "kitameldung" codec error handler
 from kitameldung.batch.columns import COLUMNS
-from kitameldung.batch.overview import facility_rows
+from kitameldung.batch.overview import current, facility_rows
 from kitameldung.batch.runner import BatchItem
+from kitameldung.batch.verlauf import COLUMNS as VERLAUF_COLUMNS
+from kitameldung.batch.verlauf import KEY as VERLAUF_KEY
+from kitameldung.batch.verlauf import verlauf_rows
 from kitameldung.refresh import FAILED
 from kitameldung.workbook.atomic import write_atomic
 from kitameldung.workbook.xmltext import plain_text
@@ -39,7 +42,7 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
     writer = csv.writer(buffer, delimiter=";")
     keys = [c.key for c in COLUMNS]
     writer.writerow(keys)
-    for row in facility_rows(items):
+    for row in current(facility_rows(items)):
         writer.writerow([csv_cell(row[k]) for k in keys])
     for item in items:
         if item.status == FAILED or item.data is None:
@@ -47,19 +50,45 @@ def write_csv(items: list[BatchItem], target: Path) -> None:
     write_text(target, "\ufeff" + buffer.getvalue())
 
 
+def verlauf_header() -> str:
+    return ";".join(key for key, *_ in VERLAUF_COLUMNS)
+
+
+def write_verlauf_csv(items: list[BatchItem], target: Path) -> bool:
+    """The Verlauf's rows (as the sheet shows them) when the run holds several Stichtage of a
+    facility; False (nothing written) when it does not."""
+    rows = verlauf_rows([(i.path, i.data) for i in items])
+    if not rows:
+        return False
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    keys = [key for key, *_ in VERLAUF_COLUMNS]
+    writer.writerow(keys)
+    for row in rows:
+        writer.writerow([csv_cell(row[k]) for k in keys])
+    write_text(target, "\ufeff" + buffer.getvalue())
+    return True
+
+
 def write_json(items: list[BatchItem], target: Path) -> None:
-    """Every file with its overview row (the same columns as sheet and CSV) and full result."""
-    rows = {row["datei"]: {c.key: row[c.key] for c in COLUMNS} for row in facility_rows(items)}
+    """Every file with its overview row (the same columns as sheet and CSV; a report superseded
+    by a newer one of its facility has none), its Verlauf row (when the run holds several
+    Stichtage of its facility) and its full result."""
+    rows = {row["datei"]: {c.key: row[c.key] for c in COLUMNS} for row in current(facility_rows(items))}
+    history = {row["datei"]: row for row in verlauf_rows([(i.path, i.data) for i in items])}
     documents = []
     for item in items:
         data = dict(item.data) if item.data else None
         planning = data.pop("planung", None) if data else None
+        if data:
+            data.pop(VERLAUF_KEY, None)  # person keys stay inside the run
         documents.append(
             {
                 "path": item.path,
                 "status": item.status,
                 "message": item.message,
                 "uebersicht": rows.get(item.path),
+                "verlauf": history.get(item.path),
                 "result": data,
                 "planung": planning,
             }

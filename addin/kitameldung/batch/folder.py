@@ -13,11 +13,11 @@ from pathlib import Path
 
 from kitameldung.batch.files import OVERVIEW_NAME, expand, identity, own_outputs, resolved
 from kitameldung.batch.runner import LOCKED, SKIPPED, BatchItem
+from kitameldung.batch.verlauf import batch_data
 from kitameldung.checks import Severity
 from kitameldung.checks.formatting import counted
 from kitameldung.pipeline import EXIT_FEHLER, EXIT_OK, EXIT_UNREADABLE, Settings, check_file
 from kitameldung.refresh import FAILED, UNCHANGED, WRITTEN
-from kitameldung.render.json_out import result_json
 from kitameldung.workbook.fingerprint import ResultCache, settings_key
 
 FROM_FOLDER = "aus dem Ordner"  # status of files shown in the overview but not part of the run
@@ -51,7 +51,7 @@ def folder_companions(
             data = cache.lookup(path, key) if cache else None
             if data is None:
                 result = check_file(path, settings)
-                data = result_json(result) if result.ok else None
+                data = batch_data(result) if result.ok else None
             message = f"{path.name}: nicht Teil dieses Laufs, Zahlen aus der Datei."
             companions.append(BatchItem(str(path), FROM_FOLDER, message, data))
     return companions

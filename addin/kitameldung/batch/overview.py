@@ -11,15 +11,17 @@ from typing import Any
 from urllib.parse import quote
 
 from openpyxl import Workbook
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
-from kitameldung.batch.columns import COLUMNS, letter, shown, verdicts
+from kitameldung.batch.columns import COLUMNS, DUE, NOT_DUE, letter, shown, verdicts
 from kitameldung.batch.runner import LOCKED, BatchItem
+from kitameldung.batch.verlauf import COLUMNS as VERLAUF_COLUMNS
+from kitameldung.batch.verlauf import superseded, verlauf_rows
 from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, TOLERANCE_TEXT
 from kitameldung.planning.overview import talk_counts
 from kitameldung.planning.termine import BALD, UEBERFAELLIG
@@ -42,21 +44,25 @@ PLANNING_KEYS = (
 )
 RED, YELLOW, GREEN = (COLORS[c][1] for c in ("rot", "gelb", "gruen"))
 BOLD = Font(bold=True)
+OUTDATED = "meldung-veraltet"
 HEADER_FILL = PatternFill("solid", fgColor="D9E1F2")
 
 
 def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dict[str, Any]]:
-    """One plain row per readable facility: the table behind the sheet, the CSV and the JSON."""
+    """One plain row per readable report: the table behind the sheets, the CSV and the JSON.
+    A report with a newer one of the same facility in the run is `abgeloest` (the Stichtag of
+    the newer one): it shows in the Verlauf, not in the overview's table, and the hint that a
+    full report is due is not its own (the facility has reported since)."""
+    newer = superseded([(i.path, i.data) for i in items])
     rows = []
     for item in items:
         data = item.data
         if not data or not data.get("ok"):
             continue
         staffing = data.get("staffing") or {}
-        counts = {
-            s: sum(1 for f in data["findings"] if f["severity"] == s)
-            for s in ("fehler", "warnung", "hinweis")
-        }
+        later = newer.get(item.path)
+        findings = [f for f in data["findings"] if not (later and f["rule"] == OUTDATED)]
+        counts = {s: sum(1 for f in findings if f["severity"] == s) for s in ("fehler", "warnung", "hinweis")}
         facility = data.get("facility") or {}
         rows.append(
             {
@@ -73,12 +79,19 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
                 "warnungen": counts["warnung"],
                 "hinweise": counts["hinweis"],
                 "status": item.status,
-                "findings": data["findings"],
+                "personalmeldung_faellig": DUE if any(f["rule"] == OUTDATED for f in findings) else NOT_DUE,
+                "abgeloest": later,
+                "findings": findings,
             }
             | verdicts(staffing)
             | _planning(data.get("planung"), today or date.today())
         )
     return rows
+
+
+def current(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of the overview's table: every facility's latest report."""
+    return [row for row in rows if not row["abgeloest"]]
 
 
 def _planning(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
@@ -102,10 +115,14 @@ def write_overview(items: list[BatchItem], target: Path) -> None:
     sheet = book.active
     sheet.title = "Übersicht"
     rows = facility_rows(items)
-    _facilities(sheet, rows, target.parent, _rules_line(items))
-    if rows:
-        _chart(book, sheet, len(rows))
+    latest = current(rows)
+    _facilities(sheet, latest, target.parent, _rules_line(items))
+    if latest:
+        _chart(book, sheet, len(latest))
     _findings(book.create_sheet("Befunde"), rows, target.parent)
+    history = verlauf_rows([(i.path, i.data) for i in items])
+    if history:
+        write_verlauf(book.create_sheet("Verlauf"), history, target.parent)
     _failures(book.create_sheet("Nicht verarbeitet"), items)
     for each in book.worksheets:
         _print_setup(each)
@@ -127,14 +144,14 @@ def _print_setup(sheet: Any) -> None:
     sheet.print_title_rows = "1:1"
     for cell in sheet[1]:  # headings wrap instead of running into the next column
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[1].height = 45
-    if sheet.title in ("Übersicht", "Befunde"):
+    sheet.row_dimensions[1].height = 60 if sheet.title == "Verlauf" else 45
+    if sheet.title in ("Übersicht", "Befunde", "Verlauf"):
         sheet.print_title_cols = "A:A"  # the facility on every page the table runs across
         sheet.page_setup.scale = 70
     else:
         sheet.sheet_properties.pageSetUpPr.fitToPage = True
         sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    if sheet.max_row > 1 and sheet.title != "Übersicht":
+    if sheet.max_row > 1 and sheet.title not in ("Übersicht", "Verlauf"):
         sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
@@ -323,6 +340,116 @@ def _findings(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
             r += 1
     if r == 2:
         sheet.cell(2, 1, "Keine Befunde.")
+
+
+def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
+    """Per facility and Stichtag: Soll, Ist, Deckungsgrad, Fachkraftquote, staff who came and
+    left (counts); a line chart of each facility's quota over time with the minimum."""
+    for col, (_, title, width, _fmt) in enumerate(VERLAUF_COLUMNS, start=1):
+        cell = sheet.cell(1, col, title)
+        cell.font, cell.fill = BOLD, HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "C2"
+    spans: dict[str, list[int]] = {}
+    for r, row in enumerate(rows, start=2):
+        spans.setdefault(row["einrichtung"], []).append(r)
+        for col, (key, _, _, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
+            value = row[key]
+            if key == "einrichtung":
+                _text(sheet, r, col, value)
+            elif key == "datei":
+                cell = _text(sheet, r, col, Path(value).name)
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, target=_link(value, folder))
+                cell.font = Font(color="0563C1", underline="single")
+            elif value is not None:
+                cell = sheet.cell(r, col, date.fromisoformat(value) if fmt == "DD.MM.YYYY" else value)
+                cell.number_format = fmt
+    last = len(rows) + 1
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(VERLAUF_COLUMNS))}{last}"
+    note = last + 2
+    _text(
+        sheet,
+        note,
+        1,
+        "Zu- und Abgänge: Betreuungskräfte, die am Stichtag beschäftigt sind, verglichen nach Name und "
+        "Geburtsdatum (ohne Namen). Wer genau: kitameldung aenderungen ALT NEU.",
+    )
+    minimum = _minimum_block(sheet, rows, note + 2)
+    _verlauf_chart(sheet, spans, minimum, rows)
+
+
+def _minimum_block(sheet: Any, rows: list[dict[str, Any]], top: int) -> tuple[int, int]:
+    """The minimum quota per Stichtag, in date order, for the chart's line."""
+    sheet.cell(top, 1, "Mindestquote je Stichtag (Linie im Diagramm)").font = BOLD
+    minima = sorted(
+        {(r["stichtag"], r["fachkraftquote_min"]) for r in rows if r["fachkraftquote_min"] is not None}
+    )
+    first = top + 1
+    for r, (day, value) in enumerate(minima, start=first):
+        sheet.cell(r, 3, date.fromisoformat(day)).number_format = "DD.MM.YYYY"
+        sheet.cell(r, 8, value).number_format = "0.0%"
+    return first, first + len(minima) - 1
+
+
+CHART_SERIES = 12  # more lines are not legible: the facilities with the lowest latest quota
+
+
+def _verlauf_chart(
+    sheet: Any, spans: dict[str, list[int]], minimum: tuple[int, int], rows: list[dict[str, Any]]
+) -> None:
+    quota, day = _verlauf_col("fachkraftquote"), _verlauf_col("stichtag")
+    latest = {name: rows[r[-1] - 2]["fachkraftquote"] for name, r in spans.items()}
+    shown = sorted(spans, key=lambda n: (latest[n] is None, latest[n] if latest[n] is not None else 0))
+    shown = sorted(shown[:CHART_SERIES])
+    chart = ScatterChart()
+    chart.style = 2
+    chart.title = "Fachkraftquote im Verlauf" + (
+        f" (die {CHART_SERIES} Einrichtungen mit der niedrigsten aktuellen Quote)"
+        if len(spans) > CHART_SERIES
+        else ""
+    )
+    for name in shown:
+        first, last = spans[name][0], spans[name][-1]
+        series = Series(
+            Reference(sheet, min_col=quota, min_row=first, max_row=last),
+            Reference(sheet, min_col=day, min_row=first, max_row=last),
+            title=name[:250],
+        )
+        series.marker.symbol = "circle"
+        chart.series.append(series)
+    low, high = minimum
+    if high >= low:
+        line = Series(
+            Reference(sheet, min_col=quota + 1, min_row=low, max_row=high),
+            Reference(sheet, min_col=day, min_row=low, max_row=high),
+            title="Mindestquote",
+        )
+        line.graphicalProperties.line.dashStyle = "dash"
+        line.graphicalProperties.line.solidFill = "C00000"
+        line.marker.symbol = "none"
+        chart.series.append(line)
+    chart.y_axis.title = "Fachkraftquote"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.5, 1
+    chart.x_axis.title = "Stichtag"
+    chart.x_axis.numFmt = "DD.MM.YYYY"
+    days = [date.fromisoformat(r["stichtag"]) for r in rows]
+    start, end = (min(days) - date(1899, 12, 30)).days - 30, (max(days) - date(1899, 12, 30)).days + 30
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = start, end
+    chart.x_axis.majorUnit = max(
+        30, round((end - start) / 6 / 30) * 30
+    )  # about six dates, a month apart at least
+    for axis in (chart.x_axis, chart.y_axis):
+        axis.delete = False
+        axis.tickLblPos = "nextTo"
+    chart.legend.position = "b"
+    chart.height, chart.width = 10, 24
+    sheet.add_chart(chart, f"A{high + 3}")
+
+
+def _verlauf_col(key: str) -> int:
+    return next(i for i, c in enumerate(VERLAUF_COLUMNS, start=1) if c[0] == key)
 
 
 def _failures(sheet: Any, items: list[BatchItem]) -> None:

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kitameldung.batch.verlauf import batch_data
 from kitameldung.pipeline import Settings, check_file
 from kitameldung.refresh import FAILED, UNCHANGED, refresh_file
-from kitameldung.render.json_out import result_json
 from kitameldung.workbook.atomic import lock_file
 from kitameldung.workbook.fingerprint import ResultCache, settings_key
 from kitameldung.workbook.ours import own_file_kind, own_file_note
@@ -99,13 +99,13 @@ def _refresh_one(path: str) -> BatchItem:
             # Open elsewhere: not written, but read (a file open in Excel can be read) so that
             # the overview keeps its figures.
             result = check_file(file, job.settings)
-            data = result_json(result) if result.ok else None
+            data = batch_data(result) if result.ok else None
             message = f"{file.name}: in Excel oder LibreOffice geöffnet – nicht aktualisiert (Zahlen aus der Datei)."
             return BatchItem(path, LOCKED, message, data, _peak_rss_mb())
         if cache is not None and (hit := cache.lookup(file, job.key)) is not None:
             return BatchItem(path, UNCHANGED, f"{file.name}: unverändert.", hit, _peak_rss_mb())
         outcome = refresh_file(file, job.settings)
-        data = result_json(outcome.result) if outcome.result is not None else None
+        data = batch_data(outcome.result) if outcome.result is not None else None
         if data is not None and outcome.planning is not None:
             data["planung"] = outcome.planning
         if cache is not None and data is not None and outcome.status != FAILED:

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import zipfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,11 +30,14 @@ REGISTRY = (
     "docProps/app.xml",
     "xl/styles.xml",
 )
-FORMAT = 2  # 2: JSON gained readings, Dispositionsspielraum, trainees
+FORMAT = 3  # 2: JSON gained readings, Dispositionsspielraum, trainees; 3: the Verlauf's keys
 
 
 def settings_key(settings: object) -> str:
-    return hashlib.sha256(f"{__version__}/{FORMAT}/{settings!r}".encode()).hexdigest()
+    """Results depend on the settings and on the check date (a report becomes due, the rule data
+    stale): a cached result is reused on the day it was made, never later."""
+    day = getattr(settings, "today", None) or date.today()
+    return hashlib.sha256(f"{__version__}/{FORMAT}/{settings!r}/{day.isoformat()}".encode()).hexdigest()
 
 
 def is_ours(name: str) -> bool:
