@@ -200,9 +200,9 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
     out = capsys.readouterr().out
     assert status == 0
     files = sorted(p for p in folder.glob("kita-*.xlsx"))
-    assert len(files) == 13
+    assert len(files) == 15  # 12 facilities, two earlier reports of the first, one broken file
     assert "nicht lesbar" in out and "NICHT erfüllt" in out
-    assert "In 12 Arbeitsmappen die Blätter „Prüfbericht“, „Quote & Bedarf“, „Gesprächsplanung“ und" in out
+    assert "In 14 Arbeitsmappen die Blätter „Prüfbericht“, „Quote & Bedarf“, „Gesprächsplanung“ und" in out
     assert openpyxl.load_workbook(files[0], read_only=True).sheetnames[-4:] == list(SHEET_NAMES.values())
     # one provider, a dozen distinct facilities, reported for the latest 1 October
     documents = []
@@ -210,11 +210,17 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
         main(["check", "--json", str(path)])
         documents.append(json.loads(capsys.readouterr().out))
     readable = [d for d in documents if d["ok"]]
-    assert len({d["facility"]["einrichtung"] for d in readable}) == len(readable) == 12
+    assert len(readable) == 14 and len({d["facility"]["einrichtung"] for d in readable}) == 12
     assert {d["facility"]["traeger"] for d in readable} == {"Kita-Verbund Havelland gGmbH"}
     latest = stichtag_for(date.today()).isoformat()
     assert sum(d["facility"]["stichtag"] == latest for d in readable) >= 8
-    overview = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
+    book = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")
+    assert [c.value for c in book["Verlauf"]["B"][1:4]] == [  # the first facility's three Stichtage
+        "kita-01-sonnenschein-vor-2-jahren.xlsx",
+        "kita-01-sonnenschein-vorjahr.xlsx",
+        "kita-01-sonnenschein.xlsx",
+    ]
+    overview = book["Übersicht"]
     header = [c.value for c in overview[1]]
     overdue = [
         r[header.index("Gespräche überfällig")]

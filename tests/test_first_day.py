@@ -84,7 +84,8 @@ def test_refreshing_one_file_keeps_the_folders_overview_complete(tmp_path: Path,
     assert "1 gesperrt" in out and "kita-1.xlsx: in Excel oder LibreOffice geöffnet" in out
     sheet = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")["Übersicht"]
     rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True) if row[1]}
-    assert rows["kita-1.xlsx"][3] is not None and str(rows["kita-1.xlsx"][22]).startswith(
+    state = [c.value for c in sheet[1]].index("Stand dieser Zeile")
+    assert rows["kita-1.xlsx"][3] is not None and str(rows["kita-1.xlsx"][state]).startswith(
         "geöffnet – nicht aktualisiert"
     )
 

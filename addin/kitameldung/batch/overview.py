@@ -84,7 +84,7 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
                 "findings": findings,
             }
             | verdicts(staffing)
-            | _planning(data.get("planung"), today or date.today())
+            | planning_figures(data.get("planung"), today or date.today())
         )
     return rows
 
@@ -94,7 +94,7 @@ def current(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [row for row in rows if not row["abgeloest"]]
 
 
-def _planning(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
+def planning_figures(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
     """The planning figures of one facility; talks are counted on `today`."""
     if not data:
         return dict.fromkeys(PLANNING_KEYS)

@@ -154,20 +154,11 @@ def evaluate(
     soll = soll_betreuung(places, key, rules) if key else None
     persons = meldung.persons or ()
     # Who is not counted, and why; the same people the person checks name in their hints.
-    training = [
-        p
-        for p in persons
-        if p.counts_on(stichtag)
-        and catalogue is not None
-        and not params.auszubildende_anrechnen
-        and in_training(p, catalogue)
-    ]
-    employed = [p for p in persons if _counts(p, stichtag)]
-    counted = [p for p in employed if p not in training]
-    not_employed = sum(1 for p in persons if not p.counts_on(stichtag))
-    without_group = sum(
-        1 for p in persons if p.counts_on(stichtag) and p.zuordnung.value is None and p not in training
-    )
+    reasons = [(p, not_counted_reason(p, stichtag, params, catalogue)) for p in persons]
+    training = [p for p, why in reasons if why == IN_AUSBILDUNG]
+    counted = [p for p, why in reasons if why is None]
+    not_employed = sum(1 for _, why in reasons if why == NICHT_BESCHAEFTIGT)
+    without_group = sum(1 for _, why in reasons if why == OHNE_ZUORDNUNG)
     full_time = exact_float(params.vollzeit_stunden)
     fach = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.FACHKRAFT) / full_time  # type: ignore[union-attr]
     erg = _hours(p for p in counted if p.zuordnung.value.gruppe is Gruppe.ERGAENZUNG) / full_time  # type: ignore[union-attr]
@@ -219,9 +210,24 @@ def evaluate(
     )
 
 
-def _counts(person: Person, stichtag: date) -> bool:
-    """A Betreuungskraft counts when employed on the Stichtag and assigned to a group."""
-    return person.zuordnung.value is not None and person.counts_on(stichtag)
+NICHT_BESCHAEFTIGT = "nicht beschäftigt am Stichtag"
+IN_AUSBILDUNG = "in Ausbildung bzw. im Praktikum"
+OHNE_ZUORDNUNG = "ohne lesbare Zuordnung"
+
+
+def not_counted_reason(
+    person: Person, stichtag: date, params: Parameters, catalogue: QualificationCatalogue | None
+) -> str | None:
+    """Why a listed person is not counted (None: counted). A Betreuungskraft counts when
+    employed on the Stichtag, not in training (unless the parameter says so) and assigned to a
+    group."""
+    if not person.counts_on(stichtag):
+        return NICHT_BESCHAEFTIGT
+    if catalogue is not None and not params.auszubildende_anrechnen and in_training(person, catalogue):
+        return IN_AUSBILDUNG
+    if person.zuordnung.value is None:
+        return OHNE_ZUORDNUNG
+    return None
 
 
 def _hours(persons: Iterable[Person]) -> Fraction:

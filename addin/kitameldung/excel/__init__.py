@@ -12,11 +12,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import xlwings as xw
-
 from kitameldung.excel.actions import BOOK_ACTIONS, ActionError, uebernehmen
 from kitameldung.excel.live import LiveBook
 from kitameldung.excel.udfs import KITA_FACHKRAFTQUOTE, KITA_LEITUNGSANTEIL, KITA_PERSONALBEDARF
+from kitameldung.excel.xlwings_import import xw
 from kitameldung.pipeline import Settings, load_settings
 from kitameldung.refresh import FAILED
 from kitameldung.refresh.behoerde import export_behoerde

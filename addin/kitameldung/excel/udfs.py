@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import xlwings as xw
-
 from kitameldung.evaluation.staffing import exact_float, leitung_share, quota_of, soll_betreuung
+from kitameldung.excel.xlwings_import import xw
 from kitameldung.form.values import parse_date, parse_hours, parse_number, parse_places, parse_zuordnung
 from kitameldung.model import AGE_GROUPS
 from kitameldung.rules import ConfigError, RuleBook, load_rulebook

@@ -1,0 +1,333 @@
+"""`kitameldung.read(...)`: many reports as pandas DataFrames, for the provider's controlling.
+
+The only module that imports pandas: `check`, `refresh` and the ribbon never load it. Every
+figure is the one `check --json` gives for the file (the frames are built from the same result),
+so a table in a notebook and the JSON contract never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kitameldung.batch.files import expand, own_outputs
+from kitameldung.batch.overview import PLANNING_KEYS, planning_figures
+from kitameldung.checks import Severity
+from kitameldung.evaluation.staffing import not_counted_reason
+from kitameldung.form import FormError
+from kitameldung.identity import keyed
+from kitameldung.model import AGE_GROUPS, Meldung
+from kitameldung.pipeline import Result, check_file, load_settings
+from kitameldung.render.json_out import result_json
+
+STAFFING_KEYS = (
+    "soll_betreuung_vzae",
+    "soll_leitung_vzae",
+    "ist_betreuung_vzae",
+    "ist_fachkraft_vzae",
+    "ist_ergaenzung_vzae",
+    "ist_leitung_vzae",
+    "anrechenbar_vzae",
+    "deckungsgrad",
+    "fachkraftquote",
+    "fachkraftquote_soll",
+    "fachkraftquote_min",
+    "dispositionsspielraum",
+    "personen_gezaehlt",
+)
+ZUORDNUNGEN = (
+    "§ 9 Fachkraft",
+    "§ 10 Fachkraft",
+    "§ 11 Fachkraft",
+    "Fachkraft (§§ 9-11)",
+    "§ 12 Ergänzungskraft",
+)
+SEVERITIES = tuple(s.value for s in Severity)
+SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # ordered: hinweis < warnung < fehler
+
+
+@dataclass(frozen=True)
+class Reports:
+    """The frames of `read`: one row per report (`facilities`), per person and report
+    (`persons`, no birth dates), per finding (`findings`), per age group and report (`places`),
+    and the files that could not be read with the German reason (`unreadable`)."""
+
+    facilities: pd.DataFrame
+    persons: pd.DataFrame
+    findings: pd.DataFrame
+    places: pd.DataFrame
+    unreadable: pd.DataFrame
+
+    def __repr__(self) -> str:
+        return (
+            f"Reports({len(self.facilities)} Meldungen, {len(self.persons)} Personenzeilen, "
+            f"{len(self.findings)} Befunde, {len(self.unreadable)} nicht lesbar)"
+        )
+
+
+def read(
+    paths: str | Path | Iterable[str | Path],
+    recursive: bool = False,
+    config: str | Path | None = None,
+    regeln: str | Path | None = None,
+    today: date | None = None,
+) -> Reports:
+    """Read reports (files and/or folders; `recursive`: also subfolders) into DataFrames.
+    `config` and `regeln` as `--config` and `--regeln`; `today` the check date (default: today).
+    A configuration or rule file that cannot be used raises ConfigError (German)."""
+    named = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
+    settings = load_settings(Path(config) if config else None, Path(regeln) if regeln else None)
+    if today is not None:
+        settings = replace(settings, today=today)
+    files, _ = own_outputs(expand(named, recursive), named)
+    results = [check_file(path, settings) for path in files]
+    return frames(results, today or date.today())
+
+
+def frames(results: Sequence[Result], today: date) -> Reports:
+    facilities: list[dict[str, Any]] = []
+    persons: list[dict[str, Any]] = []
+    findings: list[dict[str, Any]] = []
+    places: list[dict[str, Any]] = []
+    unreadable: list[dict[str, Any]] = []
+    for result in results:
+        doc = result_json(result)
+        if not result.ok or result.meldung is None:
+            unreadable.append({"file": str(result.path), "grund": result.error})
+            continue
+        file = str(result.path)
+        facilities.append(_facility_row(file, doc, result, today))
+        persons.extend(_person_rows(file, result))
+        findings.extend(dict(file=file, **_finding(f)) for f in doc["findings"])
+        for group in AGE_GROUPS:
+            counts = (doc["places"] or {}).get(group) or {}
+            places.append(
+                {
+                    "file": file,
+                    "altersgruppe": group,
+                    "genehmigt": counts.get("genehmigt"),
+                    "belegt_kurz": counts.get("short"),
+                    "belegt_lang": counts.get("long"),
+                }
+            )
+    return Reports(
+        _facilities(facilities),
+        _persons(persons),
+        _findings(findings),
+        _places(places),
+        pd.DataFrame(unreadable, columns=["file", "grund"]).astype("string"),
+    )
+
+
+def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -> dict[str, Any]:
+    facility = doc["facility"] or {}
+    staffing = doc["staffing"] or {}
+    readings = staffing.get("lesarten") or {}
+    counts = {s: sum(1 for f in doc["findings"] if f["severity"] == s) for s in SEVERITIES}
+    row: dict[str, Any] = {
+        "file": file,
+        "einrichtung": facility.get("einrichtung"),
+        "traeger": facility.get("traeger"),
+        "einrichtungs_nr": None if facility.get("nummer") is None else str(facility["nummer"]),
+        "stichtag": facility.get("stichtag"),
+        "formular": (doc["form"] or {}).get("variant"),
+        "regelstand": (doc["rules"] or {}).get("version"),
+    }
+    row |= {key: staffing.get(key) for key in STAFFING_KEYS}
+    row |= {
+        "personalbemessung_erfuellt": staffing.get("personalbemessung_erfuellt"),
+        "fachkraftquote_erfuellt": staffing.get("fachkraftquote_erfuellt"),
+        "lesart": readings.get("angewandt"),
+        "erfuellt_ist_lesart": readings.get("ist"),
+        "erfuellt_soll_anrechnung": readings.get("soll_anrechnung"),
+        "fehler": counts["fehler"],
+        "warnungen": counts["warnung"],
+        "hinweise": counts["hinweis"],
+    }
+    return row | planning_figures(_planning(result, today), today)
+
+
+def _planning(result: Result, today: date) -> dict[str, Any] | None:
+    """The planning summary as a refresh today would give it (read-only: nothing is written)."""
+    from kitameldung.planning.overview import planning_data
+    from kitameldung.refresh.steps import plan_for
+    from kitameldung.workbook.ourbook import previous_plan
+    from kitameldung.workbook.package import Package
+    from kitameldung.workbook.xmlparse import XmlRefused
+
+    if result.meldung is None or result.meldung.persons is None:
+        return None
+    try:
+        previous = previous_plan(result.path, Package.read(result.path))
+    except (FormError, XmlRefused, OSError, ValueError):
+        return None
+    now = datetime.combine(today, datetime.min.time())
+    planning = plan_for(result, previous, now)
+    return planning_data(planning.plan, planning.projection, today, result.settings.params)
+
+
+def _person_rows(file: str, result: Result) -> list[dict[str, Any]]:
+    meldung: Meldung = result.meldung  # type: ignore[assignment]
+    settings = result.settings
+    stichtag = meldung.stichtag
+    full_time = float(settings.params.vollzeit_stunden)
+    rows = []
+    for key, person in keyed(meldung.persons):
+        zuordnung = person.zuordnung.value
+        reason = (
+            not_counted_reason(person, stichtag, settings.params, settings.qualifications)
+            if stichtag
+            else "kein Stichtag"
+        )
+        paed = person.paed_stunden.value
+        rows.append(
+            {
+                "file": file,
+                "einrichtung": _text(meldung.header.get("einrichtung")),
+                "stichtag": stichtag,
+                "person": key,
+                "name": person.name.value,
+                "zeile": person.row,
+                "zuordnung": zuordnung.label if zuordnung else None,
+                "gruppe": zuordnung.gruppe.value if zuordnung else None,
+                "qualifikation": person.qualifikation.value,
+                "funktion": person.funktion.value,
+                "beginn": person.beginn.value,
+                "ende": person.ende.value,
+                "wochenstunden": person.wochenstunden.value,
+                "leitungsstunden": person.leitungsstunden.value,
+                "paed_stunden": paed,
+                "vzae": paed / full_time if paed is not None else None,
+                "gezaehlt": reason is None,
+                "grund": reason,
+            }
+        )
+    return rows
+
+
+def _finding(found: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "rule": found["rule"],
+        "severity": found["severity"],
+        "sheet": found["sheet"],
+        "cell": found["cell"],
+        "row": _row_of(found["cell"]),
+        "message": found["message"],
+        "reference": found["reference"],
+    }
+
+
+def _row_of(cell: str | None) -> int | None:
+    digits = "".join(ch for ch in cell or "" if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value.value is None else str(value.value)
+
+
+# ---------------------------------------------------------------- frames with their dtypes
+
+
+def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    for column in columns:
+        frame[column] = pd.to_datetime(frame[column], errors="coerce").astype("datetime64[ns]")
+
+
+def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = [
+        "file",
+        "einrichtung",
+        "traeger",
+        "einrichtungs_nr",
+        "stichtag",
+        "formular",
+        "regelstand",
+        *STAFFING_KEYS,
+        "personalbemessung_erfuellt",
+        "fachkraftquote_erfuellt",
+        "lesart",
+        "erfuellt_ist_lesart",
+        "erfuellt_soll_anrechnung",
+        "fehler",
+        "warnungen",
+        "hinweise",
+        *PLANNING_KEYS,
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("file", "einrichtung", "traeger", "einrichtungs_nr", "formular", "lesart"):
+        frame[column] = frame[column].astype("string")
+    _dates(frame, ["stichtag", "regelstand", "quote_tiefstwert_datum"])
+    for column in (*STAFFING_KEYS, "quote_tiefstwert"):
+        frame[column] = frame[column].astype("float64")
+    frame["personen_gezaehlt"] = frame["personen_gezaehlt"].astype("Int64")
+    for column in (
+        "personalbemessung_erfuellt",
+        "fachkraftquote_erfuellt",
+        "erfuellt_ist_lesart",
+        "erfuellt_soll_anrechnung",
+    ):
+        frame[column] = frame[column].astype("boolean")
+    counts = ("fehler", "warnungen", "hinweise", *(k for k in PLANNING_KEYS if not k.startswith("quote_")))
+    for column in counts:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def _persons(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = [
+        "file",
+        "einrichtung",
+        "stichtag",
+        "person",
+        "name",
+        "zeile",
+        "zuordnung",
+        "gruppe",
+        "qualifikation",
+        "funktion",
+        "beginn",
+        "ende",
+        "wochenstunden",
+        "leitungsstunden",
+        "paed_stunden",
+        "vzae",
+        "gezaehlt",
+        "grund",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("file", "einrichtung", "person", "name", "qualifikation", "funktion", "grund"):
+        frame[column] = frame[column].astype("string")
+    _dates(frame, ["stichtag", "beginn", "ende"])
+    frame["zuordnung"] = pd.Categorical(frame["zuordnung"], categories=ZUORDNUNGEN)
+    frame["gruppe"] = pd.Categorical(frame["gruppe"], categories=["fachkraft", "ergaenzung"])
+    for column in ("wochenstunden", "leitungsstunden", "paed_stunden", "vzae"):
+        frame[column] = frame[column].astype("float64")
+    frame["zeile"] = frame["zeile"].astype("Int64")
+    frame["gezaehlt"] = frame["gezaehlt"].astype("bool")
+    return frame
+
+
+def _findings(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    columns = ["file", "rule", "severity", "sheet", "cell", "row", "message", "reference"]
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("file", "rule", "sheet", "cell", "message", "reference"):
+        frame[column] = frame[column].astype("string")
+    frame["severity"] = pd.Categorical(frame["severity"], categories=SEVERITY_ORDER, ordered=True)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame
+
+
+def _places(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["file", "altersgruppe", "genehmigt", "belegt_kurz", "belegt_lang"])
+    frame["file"] = frame["file"].astype("string")
+    frame["altersgruppe"] = pd.Categorical(frame["altersgruppe"], categories=AGE_GROUPS)
+    for column in ("genehmigt", "belegt_kurz", "belegt_lang"):
+        frame[column] = frame[column].astype("float64")
+    frame["belegt"] = frame["belegt_kurz"].fillna(0) + frame["belegt_lang"].fillna(0)
+    return frame
