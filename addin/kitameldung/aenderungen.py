@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from kitameldung.form import read_meldung
 from kitameldung.identity import facility_title, same_facility
 from kitameldung.model import Meldung
 from kitameldung.pipeline import Settings
-from kitameldung.workbook.ours import OWN_FILES, own_file_kind
+from kitameldung.workbook.ours import not_two_reports
 
 KIND = "aenderungen"  # our own output (workbook/ours.OWN_FILES)
 CSV_KEYS = ("art", "name", "datum", "datum_art", "feld", "alt", "neu", "zelle_alt", "zelle_neu")
@@ -41,14 +40,8 @@ class Comparison:
 def compare_files(alt: Path, neu: Path, settings: Settings) -> Comparison:
     """Read both reports (FormError when one cannot be read) and compare them; ChangesRefused
     for the same file twice, our own outputs, two facilities, or NEU older than ALT."""
-    if alt.exists() and neu.exists() and os.path.samefile(alt, neu):
-        raise ChangesRefused("ALT und NEU sind dieselbe Datei.")
-    for path in (alt, neu):
-        kind = own_file_kind(path) if path.exists() else None
-        if kind is not None:
-            raise ChangesRefused(
-                f"{path.name} ist eine {OWN_FILES[kind]} von kitameldung, keine Meldung einer Einrichtung."
-            )
+    if (why := not_two_reports(alt, neu)) is not None:
+        raise ChangesRefused(why)
     before = read_meldung(alt, settings.profile)
     after = read_meldung(neu, settings.profile)
     same = same_facility(before, after)

@@ -4,13 +4,12 @@ entries of one Kita's staff never land in another Kita's workbook unasked."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from kitameldung.form import read_meldung
 from kitameldung.identity import facility_title, same_facility
 from kitameldung.pipeline import Settings
-from kitameldung.workbook.ours import OWN_FILES, own_file_kind
+from kitameldung.workbook.ours import not_two_reports
 
 
 class TakeoverRefused(Exception):
@@ -19,15 +18,8 @@ class TakeoverRefused(Exception):
 
 def check_takeover(old: Path, new: Path, settings: Settings, other_facility: bool = False) -> None:
     """Raise TakeoverRefused (or FormError for unreadable files) unless `old` → `new` is safe."""
-    if old.exists() and new.exists() and os.path.samefile(old, new):
-        raise TakeoverRefused("ALT und NEU sind dieselbe Datei.")
-    for path in (old, new):
-        kind = own_file_kind(path) if path.exists() else None
-        if kind is not None:
-            raise TakeoverRefused(
-                f"{path.name} ist eine {OWN_FILES[kind]} von kitameldung, keine Meldung einer Einrichtung; "
-                "die Gesprächsplanung wird dorthin nicht übernommen."
-            )
+    if (why := not_two_reports(old, new, "; die Gesprächsplanung wird dorthin nicht übernommen")) is not None:
+        raise TakeoverRefused(why)
     if other_facility:
         return
     before = read_meldung(old, settings.profile)

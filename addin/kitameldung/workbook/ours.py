@@ -13,6 +13,7 @@ part the authority's workbook.
 from __future__ import annotations
 
 import io
+import os
 import stat
 import unicodedata
 import zipfile
@@ -165,6 +166,18 @@ def save_own_file(book: Any, kind: str, out: BinaryIO) -> None:
     with zipfile.ZipFile(buffer, "a") as archive:
         archive.comment = (OWN_FILE_MARK + kind).encode("ascii")
     out.write(buffer.getvalue())
+
+
+def not_two_reports(old: Path, new: Path, consequence: str = "") -> str | None:
+    """Why ALT and NEU are not two facility reports (German), or None: the same file twice, or
+    one of kitameldung's own outputs. `consequence` ends the second message ("; … nicht …")."""
+    if old.exists() and new.exists() and os.path.samefile(old, new):
+        return "ALT und NEU sind dieselbe Datei."
+    for path in (old, new):
+        kind = own_file_kind(path) if path.exists() else None
+        if kind is not None:
+            return f"{path.name} ist eine {OWN_FILES[kind]} von kitameldung, keine Meldung einer Einrichtung{consequence}."
+    return None
 
 
 def own_file_note(path: Path, kind: str) -> str:
