@@ -23,7 +23,7 @@ SHEETS = {
         "Gesprächsplanung": "gespraechsplanung",
         "Leitfaden Jahresgespräche": "leitfaden",
     },
-    "Traegeruebersicht.xlsx": {"Übersicht": "traegeruebersicht"},
+    "Traegeruebersicht.xlsx": {"Übersicht": "traegeruebersicht", "Verlauf": "verlauf"},
 }
 
 

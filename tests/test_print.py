@@ -111,3 +111,19 @@ def test_the_providers_overview_prints_legibly(overview: dict[str, Path], sheet:
             assert statistics.median(y1 - y0 for _, y0, _, y1, _ in words) >= MIN_HEIGHT, (sheet, number)
         if sheet in ("Übersicht", "Verlauf"):
             assert "Kita" in " ".join(w for *_, w in words), number  # the facilities on every page
+
+
+def test_the_list_of_changes_prints_on_one_legible_page(tmp_path: Path) -> None:
+    from kitameldung.cli import main
+
+    folder = tmp_path / "demo"
+    assert main(["demo", str(folder)]) == 0
+    target = tmp_path / "aenderungen.xlsx"
+    old, new = folder / "kita-01-sonnenschein-vor-2-jahren.xlsx", folder / "kita-01-sonnenschein.xlsx"
+    assert main(["aenderungen", str(old), str(new), "--xlsx", str(target)]) == 0
+    printed = pages(_render_module().render(target, tmp_path / "pdf", ["Änderungen"])["Änderungen"])
+    assert len(printed) == 1
+    words = printed[0]
+    assert overlapping(words) == [], overlapping(words)[:5]
+    assert statistics.median(y1 - y0 for _, y0, _, y1, _ in words) >= MIN_HEIGHT
+    assert "Zugang" in {w for *_, w in words} and "Abgang" in {w for *_, w in words}

@@ -54,7 +54,7 @@ def test_the_wheel_installs_and_runs_on_its_own(tmp_path: Path) -> None:
         env=env,
     )
     assert demo.returncode == 0, demo.stdout[-2000:] + demo.stderr[-2000:]
-    assert "In 12 Arbeitsmappen" in demo.stdout
+    assert "In 14 Arbeitsmappen" in demo.stdout
     addin = subprocess.run(
         [sys.executable, "-c", script, "addin", "build", "--ziel", str(tmp_path / "k.xlam")],
         capture_output=True,

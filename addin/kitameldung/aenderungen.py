@@ -185,8 +185,8 @@ def write_csv(comparison: Comparison, target: Path) -> None:
     write_text(target, "\ufeff" + buffer.getvalue())
 
 
-TITLES = ("Art", "Name", "Datum", "Datum ist", "Feld", "ALT", "NEU", "Zelle ALT", "Zelle NEU")
-WIDTHS = (11, 28, 12, 18, 30, 30, 30, 11, 11)
+TITLES = ("Art", "Name", "Datum", "das Datum ist", "Feld", "ALT", "NEU", "Zelle ALT", "Zelle NEU")
+WIDTHS = (11, 24, 12, 16, 28, 20, 20, 10, 10)  # one A4 page wide at a legible size
 
 
 def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: date | None = None) -> None:
@@ -196,6 +196,7 @@ def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: 
     from openpyxl.utils import get_column_letter
 
     from kitameldung.workbook.atomic import write_atomic
+    from kitameldung.workbook.layout import height_for
     from kitameldung.workbook.ours import save_own_file
     from kitameldung.workbook.xmltext import plain_text
 
@@ -222,20 +223,29 @@ def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: 
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
     r = head
-    for r, row in enumerate(rows(comparison), start=head + 1):
-        for col, value in enumerate(row.values(), start=1):
+    changes = comparison.changes.changes
+    for r, (change, row) in enumerate(zip(changes, rows(comparison)), start=head + 1):
+        row["alt"] = shown_value(change, change.before) if change.kind == AENDERUNG else None
+        row["neu"] = shown_value(change, change.after) if change.kind == AENDERUNG else None
+        if row["datum"] is None:
+            row["datum"] = "nicht angegeben"
+        height = 15.0
+        for col, (value, width) in enumerate(zip(row.values(), WIDTHS), start=1):
             cell = sheet.cell(r, col)
             if isinstance(value, date):
                 cell.value, cell.number_format = value, "DD.MM.YYYY"
-            elif isinstance(value, float):
-                cell.value, cell.number_format = value, "0.0#"
             elif value is not None:
                 cell.value, cell.data_type = plain_text(str(value)), "s"
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+                height = max(height, height_for(str(value), width))
+            cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
+        sheet.row_dimensions[r].height = height
     if r == head:
         sheet.cell(head + 1, 1, "Keine Änderungen.")
     note = r + 2
-    sheet.cell(note, 1, _procedure(found.alt, found.neu, settings, today or date.today()))
+    procedure = _procedure(found.alt, found.neu, settings, today or date.today())
+    sheet.cell(note, 1, procedure).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=len(TITLES))
+    sheet.row_dimensions[note].height = height_for(procedure, sum(WIDTHS))
     sheet.freeze_panes = sheet.cell(head + 1, 1).coordinate
     sheet.print_title_rows = f"{head}:{head}"
     sheet.page_setup.orientation = "landscape"

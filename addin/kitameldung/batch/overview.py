@@ -354,14 +354,16 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     spans: dict[str, list[int]] = {}
     for r, row in enumerate(rows, start=2):
         spans.setdefault(row["einrichtung"], []).append(r)
-        for col, (key, _, _, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
+        for col, (key, _, width, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
             value = row[key]
             if key == "einrichtung":
                 _text(sheet, r, col, value)
-            elif key == "datei":
+            elif key == "datei":  # wrapped: a long file name never runs under the next column
                 cell = _text(sheet, r, col, Path(value).name)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=_link(value, folder))
                 cell.font = Font(color="0563C1", underline="single")
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                sheet.row_dimensions[r].height = max(15, height_for(Path(value).name, width))
             elif value is not None:
                 cell = sheet.cell(r, col, date.fromisoformat(value) if fmt == "DD.MM.YYYY" else value)
                 cell.number_format = fmt
@@ -431,15 +433,19 @@ def _verlauf_chart(
         chart.series.append(line)
     chart.y_axis.title = "Fachkraftquote"
     chart.y_axis.numFmt = "0%"
-    chart.y_axis.scaling.min, chart.y_axis.scaling.max = 0.5, 1
+    quotas = [r["fachkraftquote"] for r in rows if r["fachkraftquote"] is not None]
+    low_quota = min(quotas, default=1.0)
+    chart.y_axis.scaling.min, chart.y_axis.scaling.max = (0.5 if low_quota >= 0.55 else 0), 1
     chart.x_axis.title = "Stichtag"
     chart.x_axis.numFmt = "DD.MM.YYYY"
-    days = [date.fromisoformat(r["stichtag"]) for r in rows]
-    start, end = (min(days) - date(1899, 12, 30)).days - 30, (max(days) - date(1899, 12, 30)).days + 30
-    chart.x_axis.scaling.min, chart.x_axis.scaling.max = start, end
-    chart.x_axis.majorUnit = max(
-        30, round((end - start) / 6 / 30) * 30
-    )  # about six dates, a month apart at least
+    # Ticks one step apart from one step before the first Stichtag: with yearly reports every
+    # tick is a Stichtag (01.10.2024, 01.10.2025 …), and no point sits on the chart's edge.
+    days = [(date.fromisoformat(r["stichtag"]) - date(1899, 12, 30)).days for r in rows]
+    span = max(days) - min(days)
+    step = 365 if span >= 300 else 91 if span >= 90 else 30
+    chart.x_axis.scaling.min, chart.x_axis.scaling.max = min(days) - step, max(days) + step
+    chart.x_axis.majorUnit = step
+    chart.x_axis.txPr = _small_labels()  # slanted: the first date never runs into the lowest percentage
     for axis in (chart.x_axis, chart.y_axis):
         axis.delete = False
         axis.tickLblPos = "nextTo"
