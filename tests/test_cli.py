@@ -61,7 +61,12 @@ def test_json_contract_of_a_clean_form(form, capsys) -> None:
     assert status == 0
     assert set(doc) == TOP_KEYS
     assert doc["ok"] is True and doc["error"] is None
-    assert doc["form"] == {"variant": "v2025-84", "sheet": "Personalmeldung", "profile": "v2025-84"}
+    assert doc["form"] == {
+        "variant": "v2025-84",
+        "sheet": "Personalmeldung",
+        "profile": "v2025-84",
+        "stand": "2025-01-01",  # "Formularstand: 01.01.2025"
+    }
     assert doc["facility"]["stichtag"] == "2025-03-01"
     assert doc["rules"]["version"] == "2024-08-01"
     assert doc["rules"]["parameters"]["vollzeit_stunden"] == 40

@@ -104,6 +104,8 @@ def test_dtypes_and_unreadable_files(reports) -> None:
     # a question a provider asks: the Fachkraftquote of one facility over the years
     history = facilities[facilities["einrichtung"] == "Kita „Sonnenschein“"].sort_values("stichtag")
     assert list(history["stichtag"].dt.year) == [2024, 2025, 2026]
+    assert history["einrichtung_schluessel"].nunique() == 1
+    assert list(history["formularstand"].dt.year) == [2023, 2025, 2025]  # the 2024 report on the older form
 
 
 def test_files_and_folders_mixed(demo: Path) -> None:

@@ -20,7 +20,7 @@ from kitameldung.batch.overview import PLANNING_KEYS, planning_figures
 from kitameldung.checks import Severity
 from kitameldung.evaluation.staffing import not_counted_reason
 from kitameldung.form import FormError
-from kitameldung.identity import keyed
+from kitameldung.identity import facility_key, keyed
 from kitameldung.model import AGE_GROUPS, Meldung
 from kitameldung.pipeline import Result, check_file, load_settings
 from kitameldung.render.json_out import result_json
@@ -134,8 +134,11 @@ def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -
         "einrichtung": facility.get("einrichtung"),
         "traeger": facility.get("traeger"),
         "einrichtungs_nr": None if facility.get("nummer") is None else str(facility["nummer"]),
+        # one key per facility across reports (Nr., else the normalised name), as the Verlauf matches
+        "einrichtung_schluessel": facility_key(result.meldung) if result.meldung else None,
         "stichtag": facility.get("stichtag"),
         "formular": (doc["form"] or {}).get("variant"),
+        "formularstand": (doc["form"] or {}).get("stand"),
         "regelstand": (doc["rules"] or {}).get("version"),
     }
     row |= {key: staffing.get(key) for key in STAFFING_KEYS}
@@ -245,8 +248,10 @@ def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "einrichtung",
         "traeger",
         "einrichtungs_nr",
+        "einrichtung_schluessel",
         "stichtag",
         "formular",
+        "formularstand",
         "regelstand",
         *STAFFING_KEYS,
         "personalbemessung_erfuellt",
@@ -260,9 +265,17 @@ def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
         *PLANNING_KEYS,
     ]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in ("file", "einrichtung", "traeger", "einrichtungs_nr", "formular", "lesart"):
+    for column in (
+        "file",
+        "einrichtung",
+        "traeger",
+        "einrichtungs_nr",
+        "einrichtung_schluessel",
+        "formular",
+        "lesart",
+    ):
         frame[column] = frame[column].astype("string")
-    _dates(frame, ["stichtag", "regelstand", "quote_tiefstwert_datum"])
+    _dates(frame, ["stichtag", "formularstand", "regelstand", "quote_tiefstwert_datum"])
     for column in (*STAFFING_KEYS, "quote_tiefstwert"):
         frame[column] = frame[column].astype("float64")
     frame["personen_gezaehlt"] = frame["personen_gezaehlt"].astype("Int64")

@@ -15,7 +15,10 @@ from kitameldung.model import Value
 
 UNKNOWN = "unbekannt"
 # "Formularstand: 01.01.2025", "Stand 01.01.2025", "ab 01.01.2025", "gültig ab 1.1.2025"
-_STAMP = re.compile(r"(formularstand|stand|ab)\b\W{0,3}(\d{1,2}\.\s?\d{1,2}\.\s?\d{4})", re.IGNORECASE)
+_DATE = r"(\d{1,2}\.\s?\d{1,2}\.\s?\d{4})"
+_STAMP = re.compile(
+    rf"formularstand\W{{0,3}}{_DATE}|^\s*(?:stand|gültig ab|ab)\W{{0,3}}{_DATE}", re.IGNORECASE
+)
 
 
 def form_stand(form: Sheet, profile_name: str, rows: int = 6) -> Value[date]:
@@ -27,7 +30,8 @@ def form_stand(form: Sheet, profile_name: str, rows: int = 6) -> Value[date]:
                 continue
             found = _STAMP.search(raw)
             if found:
-                day, invalid = parse_date(found.group(2).replace(" ", ""))
+                stamp = found.group(1) or found.group(2)
+                day, invalid = parse_date(stamp.replace(" ", ""))
                 if day is not None and not invalid:
                     return Value(day, a1(r, c), raw)
     for profile in builtin_profiles():

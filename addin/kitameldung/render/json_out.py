@@ -28,7 +28,12 @@ def result_json(result: Result) -> dict[str, Any]:
     }
     if meldung is None:
         return out
-    out["form"] = {"variant": meldung.variant, "sheet": meldung.sheet, "profile": meldung.profile}
+    out["form"] = {
+        "variant": meldung.variant,
+        "sheet": meldung.sheet,
+        "profile": meldung.profile,
+        "stand": _iso(meldung.form_stand.value),  # the form's version ("Formularstand")
+    }
     header = meldung.header
     out["facility"] = {
         "traeger": _plain(header.get("traeger")),
