@@ -120,3 +120,19 @@ def test_the_superseded_report_is_not_due_but_the_latest_is(tmp_path: Path) -> N
     findings = [(r[1], r[3]) for r in book["Befunde"].iter_rows(min_row=2, values_only=True)]
     assert ("b-2025.xlsx", "meldung-veraltet") in findings
     assert ("a-2024.xlsx", "meldung-veraltet") not in findings
+
+
+def test_year_folders_with_the_same_file_name(tmp_path: Path) -> None:
+    """A common layout: one folder per year, the same file name in each (--rekursiv); one report
+    without Einrichtungs-Nr. still joins its facility by name."""
+    root = tmp_path / "meldungen"
+    now = make_facility(47, date(2026, 10, 1))
+    before = earlier_report(now, date(2025, 10, 1), 1)
+    before.nummer = None  # forgotten that year
+    for year, facility in (("2025", before), ("2026", now)):
+        (root / year).mkdir(parents=True)
+        write_form(facility, root / year / "Sonnenschein.xlsx", "v2025-84")
+    assert main(["refresh", str(root), "--rekursiv", "--quiet", "--prozesse", "1", "--ohne-cache"]) in (0, 1)
+    sheet = openpyxl.load_workbook(root / "Traegeruebersicht.xlsx")["Verlauf"]
+    assert [sheet.cell(r, 2).value for r in (2, 3)] == ["2025/Sonnenschein.xlsx", "2026/Sonnenschein.xlsx"]
+    assert sheet.cell(3, 11).value is not None  # Zugänge counted against 2025

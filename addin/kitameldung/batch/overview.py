@@ -359,11 +359,12 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
             if key == "einrichtung":
                 _text(sheet, r, col, value)
             elif key == "datei":  # wrapped: a long file name never runs under the next column
-                cell = _text(sheet, r, col, Path(value).name)
+                shown_name = _within(value, folder)
+                cell = _text(sheet, r, col, shown_name)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=_link(value, folder))
                 cell.font = Font(color="0563C1", underline="single")
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-                sheet.row_dimensions[r].height = max(15, height_for(Path(value).name, width))
+                sheet.row_dimensions[r].height = max(15, height_for(shown_name, width))
             elif value is not None:
                 cell = sheet.cell(r, col, date.fromisoformat(value) if fmt == "DD.MM.YYYY" else value)
                 cell.number_format = fmt
@@ -379,6 +380,16 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     )
     minimum = _minimum_block(sheet, rows, note + 2)
     _verlauf_chart(sheet, spans, minimum, rows)
+
+
+def _within(path: str, folder: Path) -> str:
+    """A file as seen from the overview's folder: "2025/Sonnenschein.xlsx" when the years lie in
+    subfolders (the same name twice tells nothing), else its name."""
+    try:
+        relative = os.path.relpath(path, folder)
+    except ValueError:  # another drive on Windows
+        return Path(path).name
+    return Path(path).name if relative.startswith("..") else relative.replace(os.sep, "/")
 
 
 def _minimum_block(sheet: Any, rows: list[dict[str, Any]], top: int) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.evaluation.changes import staff_keys
-from kitameldung.identity import facility_key
+from kitameldung.identity import facility_name, facility_number, key_of
 from kitameldung.pipeline import Result
 from kitameldung.render.json_out import result_json
 
@@ -38,12 +38,31 @@ def batch_data(result: Result) -> dict[str, Any]:
     data = result_json(result)
     meldung = result.meldung
     if meldung is not None:
-        data[KEY] = {"einrichtung": facility_key(meldung), "personen": sorted(staff_keys(meldung))}
+        data[KEY] = {
+            "nummer": facility_number(meldung),
+            "name": facility_name(meldung),
+            "personen": sorted(staff_keys(meldung)),
+        }
     return data
 
 
-def _facility_of(data: dict[str, Any]) -> str | None:
-    return ((data.get(KEY) or {}).get("einrichtung")) if data.get("ok") else None
+def _facility_keys(reports: list[tuple[str, dict[str, Any]]]) -> list[str | None]:
+    """One key per report, matched as `identity.same_facility` matches two reports: by the
+    Einrichtungs-Nr.; a report without one joins the facility of its name when exactly one
+    numbered facility has that name, else it is matched by name among those without number."""
+    numbered: dict[str, set[str]] = {}
+    for _, data in reports:
+        ident = data.get(KEY) or {}
+        if ident.get("nummer") and ident.get("name"):
+            numbered.setdefault(ident["name"], set()).add(ident["nummer"])
+    keys = []
+    for _, data in reports:
+        ident = data.get(KEY) or {}
+        number, name = ident.get("nummer"), ident.get("name")
+        if not number and name and len(numbered.get(name, ())) == 1:
+            number = next(iter(numbered[name]))
+        keys.append(key_of(number, name))
+    return keys
 
 
 def histories(
@@ -51,14 +70,15 @@ def histories(
 ) -> dict[str, list[tuple[str, dict[str, Any]]]]:
     """Facility key → its readable reports with a Stichtag, oldest first; `entries` are
     (path, batch data). Only facilities with more than one Stichtag."""
+    readable = [
+        (path, data)
+        for path, data in entries
+        if data and data.get("ok") and (data.get("facility") or {}).get("stichtag")
+    ]
     groups: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for path, data in entries:
-        if not data:
-            continue
-        key = _facility_of(data)
-        stichtag = (data.get("facility") or {}).get("stichtag")
-        if key and stichtag:
-            groups.setdefault(key, []).append((path, data))
+    for report, key in zip(readable, _facility_keys(readable)):
+        if key:
+            groups.setdefault(key, []).append(report)
     result = {}
     for key, reports in groups.items():
         reports.sort(key=lambda r: (r[1]["facility"]["stichtag"], r[0]))
