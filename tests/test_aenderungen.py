@@ -173,3 +173,19 @@ def test_facility_without_number_is_matched_by_name(tmp_path: Path) -> None:
         Settings(),
     )
     assert found.changes.changes == ()
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2026, 3, 1), "lassen sich mit dem Formular „Personaleinzelmeldung“"),
+        (date(2026, 3, 2), "genügt nicht"),
+    ],
+)
+def test_single_changes_only_within_the_period(pair, today: date, expected: str) -> None:
+    """ALT (the last full report, 01.03.2025) is exactly twelve months old on 01.03.2026."""
+    from kitameldung.aenderungen import text
+
+    alt, neu, _ = pair
+    settings = Settings(today=today)
+    assert expected in text(compare_files(alt, neu, settings), settings, today)

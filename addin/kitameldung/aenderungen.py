@@ -131,13 +131,22 @@ def text(comparison: Comparison, settings: Settings, today: date | None = None) 
 
 
 def _procedure(alt: Meldung, neu: Meldung, settings: Settings, today: date) -> str:
-    """What the ministry's notice asks for these changes."""
+    """What the ministry's notice asks for these changes: ALT is the last full Personalmeldung;
+    within the period (twelve months) single changes go on the Personaleinzelmeldung, after it
+    the full report is due."""
     rules = settings.rules
     months = rules.procedure.full_report_months if rules.procedure else 12
-    if neu.stichtag and report_outdated(neu.stichtag, rules, today):
+    if alt.stichtag and report_outdated(alt.stichtag, rules, today):
         return (
-            f"Die neuere Meldung (Stichtag {datum(neu.stichtag)}) liegt mehr als {months} Monate zurück: "
-            "Eine Personaleinzelmeldung genügt nicht, bitte eine vollständige Personalmeldung abgeben."
+            f"Die letzte Personalmeldung (ALT, Stichtag {datum(alt.stichtag)}) liegt mehr als {months} "
+            "Monate zurück: Eine Personaleinzelmeldung genügt nicht, bitte eine vollständige "
+            "Personalmeldung mit dem aktuellen Formular abgeben."
+        )
+    if alt.stichtag:
+        return (
+            f"Die letzte Personalmeldung (ALT, Stichtag {datum(alt.stichtag)}) liegt weniger als {months} "
+            "Monate zurück: Diese Zu- und Abgänge lassen sich mit dem Formular „Personaleinzelmeldung“ "
+            "melden."
         )
     return (
         "Einzelne Zu- und Abgänge innerhalb eines Jahres meldet das Formular „Personaleinzelmeldung“; "
