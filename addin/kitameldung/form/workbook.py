@@ -19,17 +19,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
-from xml.parsers import expat
 
 import python_calamine
 
 from kitameldung.errors import german_reason
 from kitameldung.workbook.xmlparse import (
-    SEPARATOR,
     XmlRefused,
     is_date1904,
     parse,
-    safe_parser,
     stop,
     xml_text,
 )
@@ -404,67 +401,46 @@ def _unread_cells(data: bytes, sheet_name: str) -> dict[tuple[int, int], Unread]
 
 
 def _quick_unread(xml: bytes) -> dict[tuple[int, int], Unread] | None:
-    """The same as the full cell reader, in one light pass (every check reads the form sheet);
-    None where it cannot be sure (a shared formula's dependent, a cell without address)."""
+    """The same as the full cell reader, in one light pass (every check reads the form sheet):
+    the sheet parsed into a tree in C, then only cells with children looked at. None where it
+    cannot be sure (a shared formula's dependent, a cell without address) or where the part
+    declares a DTD (the full, DTD-refusing reader decides then)."""
+    from xml.etree import ElementTree
+
     from kitameldung.address import a1_parts
 
-    found: dict[tuple[int, int], Unread] = {}
-    state: dict[str, Any] = {
-        "ref": None,
-        "kind": "",
-        "in": "",
-        "f": None,
-        "v": None,
-        "shared": False,
-        "unsure": False,
-    }
-    chunks: list[str] = []
-    parser = safe_parser()
-
-    def local(name: str) -> str:
-        return name.rsplit(SEPARATOR, 1)[-1]
-
-    def start(name: str, attrs: dict[str, str]) -> None:
-        tag = local(name)
-        if tag == "c":
-            ref = attrs.get("r")
-            if ref is None:
-                state["unsure"] = True
-            state.update(ref=ref, kind=attrs.get("t", "n"), f=None, v=None, shared=False)
-        elif tag in ("f", "v") and state["ref"] is not None:
-            state["in"] = tag
-            chunks.clear()
-            if tag == "f" and attrs.get("t") == "shared" and "ref" not in attrs:
-                state["shared"] = True
-
-    def end(name: str) -> None:
-        tag = local(name)
-        if tag in ("f", "v") and state["in"] == tag:
-            state[tag] = "".join(chunks)
-            state["in"] = ""
-        elif tag == "c" and state["ref"] is not None:
-            row, col = a1_parts(state["ref"])
-            if state["kind"] == "e" and state["v"]:
-                found[(row - 1, col - 1)] = Unread(error=state["v"].strip())
-            elif state["f"] is not None and not state["v"]:
-                if state["shared"] or not state["f"]:
-                    state["unsure"] = True
-                else:
-                    found[(row - 1, col - 1)] = Unread(formula=state["f"])
-            state["ref"] = None
-
-    def text(value: str) -> None:
-        if state["in"]:
-            chunks.append(value)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    try:
-        parser.Parse(xml, True)
-    except (expat.ExpatError, XmlRefused, ValueError):
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:  # entities need a DTD; without one nothing expands
         return None
-    return None if state["unsure"] else found
+    try:
+        root = ElementTree.fromstring(xml)
+    except (ElementTree.ParseError, ValueError):
+        return None
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    cell_tag, formula_tag, value_tag = f"{ns}c", f"{ns}f", f"{ns}v"
+    found: dict[tuple[int, int], Unread] = {}
+    for cell in root.iter(cell_tag):
+        if not len(cell):
+            continue  # a cell without value or formula (formatting only)
+        formula, value = cell.find(formula_tag), cell.find(value_tag)
+        stored = "".join(value.itertext()) if value is not None else ""
+        if cell.get("t") == "e" and stored:
+            kind = Unread(error=stored.strip())
+        elif formula is not None and not stored:
+            text = "".join(formula.itertext())
+            if not text:  # a shared formula's dependent: the full reader translates it
+                return None
+            kind = Unread(formula=text)
+        else:
+            continue
+        ref = cell.get("r")
+        try:
+            row, col = a1_parts(ref or "")
+        except ValueError:
+            return None  # a cell without (readable) address: the full reader places it
+        if row < 1 or col < 1:
+            return None
+        found[(row - 1, col - 1)] = kind
+    return found
 
 
 def _sheet_rel_id(book: bytes, sheet_name: str) -> str | None:
