@@ -98,17 +98,17 @@ def frames(results: Sequence[Result], today: date) -> Reports:
     for result in results:
         doc = result_json(result)
         if not result.ok or result.meldung is None:
-            unreadable.append({"file": str(result.path), "grund": result.error})
+            unreadable.append({"path": str(result.path), "grund": result.error})
             continue
         file = str(result.path)
         facilities.append(_facility_row(file, doc, result, today))
         persons.extend(_person_rows(file, result))
-        findings.extend(dict(file=file, **_finding(f)) for f in doc["findings"])
+        findings.extend(dict(path=file, **_finding(f)) for f in doc["findings"])
         for group in AGE_GROUPS:
             counts = (doc["places"] or {}).get(group) or {}
             places.append(
                 {
-                    "file": file,
+                    "path": file,
                     "altersgruppe": group,
                     "genehmigt": counts.get("genehmigt"),
                     "belegt_kurz": counts.get("short"),
@@ -116,12 +116,19 @@ def frames(results: Sequence[Result], today: date) -> Reports:
                 }
             )
     return Reports(
-        _facilities(facilities),
-        _persons(persons),
-        _findings(findings),
-        _places(places),
-        pd.DataFrame(unreadable, columns=["file", "grund"]).astype("string"),
+        _named(_facilities(facilities)),
+        _named(_persons(persons)),
+        _named(_findings(findings)),
+        _named(_places(places)),
+        _named(pd.DataFrame(unreadable, columns=["path", "grund"]).astype("string")),
     )
+
+
+def _named(frame: pd.DataFrame) -> pd.DataFrame:
+    """`file` as in `check --json` (the name), `path` the whole path (unique across year
+    folders holding the same name: join the frames on it)."""
+    frame.insert(0, "file", frame["path"].map(lambda p: Path(p).name).astype("string"))
+    return frame
 
 
 def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -> dict[str, Any]:
@@ -130,7 +137,7 @@ def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -
     readings = staffing.get("lesarten") or {}
     counts = {s: sum(1 for f in doc["findings"] if f["severity"] == s) for s in SEVERITIES}
     row: dict[str, Any] = {
-        "file": file,
+        "path": file,
         "einrichtung": facility.get("einrichtung"),
         "traeger": facility.get("traeger"),
         "einrichtungs_nr": None if facility.get("nummer") is None else str(facility["nummer"]),
@@ -190,7 +197,7 @@ def _person_rows(file: str, result: Result) -> list[dict[str, Any]]:
         paed = person.paed_stunden.value
         rows.append(
             {
-                "file": file,
+                "path": file,
                 "einrichtung": _text(meldung.header.get("einrichtung")),
                 "stichtag": stichtag,
                 "person": key,
@@ -244,7 +251,7 @@ def _dates(frame: pd.DataFrame, columns: Sequence[str]) -> None:
 
 def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = [
-        "file",
+        "path",
         "einrichtung",
         "traeger",
         "einrichtungs_nr",
@@ -266,7 +273,7 @@ def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(rows, columns=columns)
     for column in (
-        "file",
+        "path",
         "einrichtung",
         "traeger",
         "einrichtungs_nr",
@@ -294,7 +301,7 @@ def _facilities(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 def _persons(rows: list[dict[str, Any]]) -> pd.DataFrame:
     columns = [
-        "file",
+        "path",
         "einrichtung",
         "stichtag",
         "person",
@@ -314,7 +321,7 @@ def _persons(rows: list[dict[str, Any]]) -> pd.DataFrame:
         "grund",
     ]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in ("file", "einrichtung", "person", "name", "qualifikation", "funktion", "grund"):
+    for column in ("path", "einrichtung", "person", "name", "qualifikation", "funktion", "grund"):
         frame[column] = frame[column].astype("string")
     _dates(frame, ["stichtag", "beginn", "ende"])
     frame["zuordnung"] = pd.Categorical(frame["zuordnung"], categories=ZUORDNUNGEN)
@@ -327,9 +334,9 @@ def _persons(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _findings(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    columns = ["file", "rule", "severity", "sheet", "cell", "row", "message", "reference"]
+    columns = ["path", "rule", "severity", "sheet", "cell", "row", "message", "reference"]
     frame = pd.DataFrame(rows, columns=columns)
-    for column in ("file", "rule", "sheet", "cell", "message", "reference"):
+    for column in ("path", "rule", "sheet", "cell", "message", "reference"):
         frame[column] = frame[column].astype("string")
     frame["severity"] = pd.Categorical(frame["severity"], categories=SEVERITY_ORDER, ordered=True)
     frame["row"] = frame["row"].astype("Int64")
@@ -337,8 +344,8 @@ def _findings(rows: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _places(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["file", "altersgruppe", "genehmigt", "belegt_kurz", "belegt_lang"])
-    frame["file"] = frame["file"].astype("string")
+    frame = pd.DataFrame(rows, columns=["path", "altersgruppe", "genehmigt", "belegt_kurz", "belegt_lang"])
+    frame["path"] = frame["path"].astype("string")
     frame["altersgruppe"] = pd.Categorical(frame["altersgruppe"], categories=AGE_GROUPS)
     for column in ("genehmigt", "belegt_kurz", "belegt_lang"):
         frame[column] = frame[column].astype("float64")
