@@ -28,7 +28,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def reports(demo: Path) -> kitameldung.frames.Reports:  # type: ignore[name-defined]
-    return kitameldung.read(demo, today=TODAY)
+    return kitameldung.read(demo, today=TODAY, prozesse=1)
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,12 @@ def test_dtypes_and_unreadable_files(reports) -> None:
     assert list(history["stichtag"].dt.year) == [2024, 2025, 2026]
     assert history["einrichtung_schluessel"].nunique() == 1
     assert list(history["formularstand"].dt.year) == [2023, 2025, 2025]  # the 2024 report on the older form
+
+
+def test_worker_processes_give_the_same_frames(demo: Path, reports) -> None:
+    parallel = kitameldung.read(demo, today=TODAY, prozesse=2)  # 15 files: two workers
+    for name in ("facilities", "persons", "findings", "places", "unreadable"):
+        pd.testing.assert_frame_equal(getattr(parallel, name), getattr(reports, name))
 
 
 def test_files_and_folders_mixed(demo: Path) -> None:

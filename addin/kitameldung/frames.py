@@ -7,7 +7,10 @@ so a table in a notebook and the JSON contract never disagree.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -22,7 +25,7 @@ from kitameldung.evaluation.staffing import not_counted_reason
 from kitameldung.form import FormError
 from kitameldung.identity import facility_key, keyed
 from kitameldung.model import AGE_GROUPS, Meldung
-from kitameldung.pipeline import Result, check_file, load_settings
+from kitameldung.pipeline import Result, Settings, check_file, load_settings
 from kitameldung.render.json_out import result_json
 
 STAFFING_KEYS = (
@@ -76,51 +79,89 @@ def read(
     config: str | Path | None = None,
     regeln: str | Path | None = None,
     today: date | None = None,
+    prozesse: int | None = None,
 ) -> Reports:
     """Read reports (files and/or folders; `recursive`: also subfolders) into DataFrames.
-    `config` and `regeln` as `--config` and `--regeln`; `today` the check date (default: today).
+    `config` and `regeln` as `--config` and `--regeln`; `today` the check date (default: today);
+    `prozesse` worker processes for many files (default: all cores; 1: none).
     A configuration or rule file that cannot be used raises ConfigError (German)."""
     named = [Path(paths)] if isinstance(paths, (str, Path)) else [Path(p) for p in paths]
     settings = load_settings(Path(config) if config else None, Path(regeln) if regeln else None)
-    if today is not None:
-        settings = replace(settings, today=today)
+    day = today or date.today()
+    settings = replace(settings, today=day)
     files, _ = own_outputs(expand(named, recursive), named)
-    results = [check_file(path, settings) for path in files]
-    return frames(results, today or date.today())
+    workers = max(1, min(prozesse or os.cpu_count() or 1, -(-len(files) // PER_WORKER)))
+    if workers == 1:
+        return assemble([rows_of(check_file(path, settings), day) for path in files])
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            jobs = [(path, settings, day) for path in files]
+            return assemble(list(pool.map(_rows_of_file, jobs, chunksize=PER_WORKER)))
+    except BrokenProcessPool:  # a reader crashed a worker: each file on its own, in this process
+        return assemble([rows_of(check_file(path, settings), day) for path in files])
+
+
+PER_WORKER = 8  # files per hand-over; up to eight files are read in this process
+
+
+def _rows_of_file(job: tuple[Path, Settings, date]) -> Rows:
+    path, settings, day = job
+    return rows_of(check_file(path, settings), day)
 
 
 def frames(results: Sequence[Result], today: date) -> Reports:
-    facilities: list[dict[str, Any]] = []
-    persons: list[dict[str, Any]] = []
-    findings: list[dict[str, Any]] = []
-    places: list[dict[str, Any]] = []
-    unreadable: list[dict[str, Any]] = []
-    for result in results:
-        doc = result_json(result)
-        if not result.ok or result.meldung is None:
-            unreadable.append({"path": str(result.path), "grund": result.error})
-            continue
-        file = str(result.path)
-        facilities.append(_facility_row(file, doc, result, today))
-        persons.extend(_person_rows(file, result))
-        findings.extend(dict(path=file, **_finding(f)) for f in doc["findings"])
-        for group in AGE_GROUPS:
-            counts = (doc["places"] or {}).get(group) or {}
-            places.append(
-                {
-                    "path": file,
-                    "altersgruppe": group,
-                    "genehmigt": counts.get("genehmigt"),
-                    "belegt_kurz": counts.get("short"),
-                    "belegt_lang": counts.get("long"),
-                }
-            )
+    """The frames of results already checked."""
+    return assemble([rows_of(result, today) for result in results])
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One file's rows of every frame: plain data (what a worker process hands back)."""
+
+    facility: dict[str, Any] | None
+    persons: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+    places: list[dict[str, Any]]
+    unreadable: dict[str, Any] | None
+
+
+def rows_of(result: Result, today: date) -> Rows:
+    doc = result_json(result)
+    file = str(result.path)
+    if not result.ok or result.meldung is None:
+        return Rows(None, [], [], [], {"path": file, "grund": result.error})
+    places = []
+    for group in AGE_GROUPS:
+        counts = (doc["places"] or {}).get(group) or {}
+        places.append(
+            {
+                "path": file,
+                "altersgruppe": group,
+                "genehmigt": counts.get("genehmigt"),
+                "belegt_kurz": counts.get("short"),
+                "belegt_lang": counts.get("long"),
+            }
+        )
+    return Rows(
+        _facility_row(file, doc, result, today),
+        _person_rows(file, result),
+        [dict(path=file, **_finding(f)) for f in doc["findings"]],
+        places,
+        None,
+    )
+
+
+def assemble(rows: Sequence[Rows]) -> Reports:
     return Reports(
-        _named(_facilities(facilities)),
-        _named(_persons(persons)),
-        _named(_findings(findings)),
-        _named(_places(places)),
-        _named(pd.DataFrame(unreadable, columns=["path", "grund"]).astype("string")),
+        _named(_facilities([r.facility for r in rows if r.facility is not None])),
+        _named(_persons([p for r in rows for p in r.persons])),
+        _named(_findings([f for r in rows for f in r.findings])),
+        _named(_places([p for r in rows for p in r.places])),
+        _named(
+            pd.DataFrame([r.unreadable for r in rows if r.unreadable], columns=["path", "grund"]).astype(
+                "string"
+            )
+        ),
     )
 
 
