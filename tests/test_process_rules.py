@@ -148,3 +148,11 @@ def test_form_rows_in_a_rule_file_are_checked(tmp_path: Path) -> None:
     rules = load_rulebook(good)
     form = rules.form_for(date(2027, 3, 1))
     assert form is not None and form.sizes == (40, 90) and form.size_for(41) == 90
+
+
+def test_inspect_shows_the_form_version(tmp_path: Path, capsys) -> None:
+    from kitameldung.cli import main
+
+    path = report(tmp_path, date(2025, 3, 1), "v2023-37")
+    assert main(["inspect", str(path)]) == 0
+    assert "Stand:    30.10.2023 (aus A2)" in capsys.readouterr().out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kitameldung.checks.formatting import raw
+from kitameldung.checks.formatting import datum, raw
 from kitameldung.evaluation.second_opinion import TITLES
 from kitameldung.form import Profile, builtin_profiles
 from kitameldung.model import AGE_GROUPS, FIELD_TITLES, Meldung
@@ -21,6 +21,7 @@ def describe(meldung: Meldung, profile: Profile | None, rules: RuleBook | None =
         f"Datei:    {meldung.file}",
         f"Blatt:    {meldung.sheet}",
         f"Profil:   {meldung.profile}   Formular: {meldung.variant}",
+        f"Stand:    {_stand(meldung)}",
         "",
         "Kopfangaben:",
     ]
@@ -73,3 +74,12 @@ def describe(meldung: Meldung, profile: Profile | None, rules: RuleBook | None =
     if rules is not None:
         lines += ["", f"Regeldaten: {pruefstand(rules)}"]
     return "\n".join(lines) + "\n"
+
+
+def _stand(meldung: Meldung) -> str:
+    """The form's version and where it was read (or that it follows from the variant)."""
+    stand = meldung.form_stand
+    if stand.value is None:
+        return "nicht erkannt (kein „Formularstand“ oben im Blatt, Formular unbekannt)"
+    where = f"aus {stand.cell}" if stand.cell else "aus dem erkannten Formular"
+    return f"{datum(stand.value)} ({where})"
