@@ -74,7 +74,7 @@ def test_two_stichtage_of_one_facility_side_by_side(folder: Path, tmp_path: Path
     titles = [t.text for t in scatter[0].iter(f"{C}v")]
     assert "Mindestquote" in titles and any("„" in (t or "") for t in titles)
     refs = [f.text for f in scatter[0].iter(f"{C}f")]
-    assert any(r and r.endswith("$G$2:$G$3") for r in refs)  # quota of both reports
+    assert any(r and r.endswith("$H$2:$H$3") for r in refs)  # quota (column H) of both reports
     assert ooxml_errors(overview) == []
     # CSV and JSON: the same rows
     verlauf_csv = tmp_path / "uebersicht-verlauf.csv"
@@ -134,5 +134,45 @@ def test_year_folders_with_the_same_file_name(tmp_path: Path) -> None:
         write_form(facility, root / year / "Sonnenschein.xlsx", "v2025-84")
     assert main(["refresh", str(root), "--rekursiv", "--quiet", "--prozesse", "1", "--ohne-cache"]) in (0, 1)
     sheet = openpyxl.load_workbook(root / "Traegeruebersicht.xlsx")["Verlauf"]
-    assert [sheet.cell(r, 2).value for r in (2, 3)] == ["2025/Sonnenschein.xlsx", "2026/Sonnenschein.xlsx"]
-    assert sheet.cell(3, 11).value is not None  # Zugänge counted against 2025
+    rows = table(sheet)
+    assert [r["Datei"] for r in rows] == ["2025/Sonnenschein.xlsx", "2026/Sonnenschein.xlsx"]
+    assert rows[1]["Zugänge seit vorheriger Meldung"] is not None  # counted against 2025
+    assert rows[0]["Einrichtungs- Nr."] == rows[1]["Einrichtungs- Nr."] == str(now.nummer)
+
+
+def table(sheet) -> list[dict]:  # type: ignore[no-untyped-def]
+    header = [c.value for c in sheet[1]]
+    rows = []
+    for values in sheet.iter_rows(min_row=2, values_only=True):
+        if values[0] is None:
+            break
+        rows.append(dict(zip(header, values)))
+    return rows
+
+
+def test_two_facilities_of_the_same_name_stay_apart(tmp_path: Path) -> None:
+    """Names repeat across a provider ("Kita Sonnenschein" in two towns): the Einrichtungs-Nr.
+    keeps their histories and chart lines apart."""
+    root = tmp_path / "traeger"
+    root.mkdir()
+    for seed in (48, 49):
+        now = make_facility(seed, date(2026, 10, 1))
+        now.einrichtung = "Kita „Sonnenschein“"
+        write_form(now, root / f"{seed}-2026.xlsx", "v2025-84")
+        write_form(earlier_report(now, date(2025, 10, 1), seed), root / f"{seed}-2025.xlsx", "v2025-84")
+    assert main(["refresh", str(root), "--quiet", "--prozesse", "1", "--ohne-cache"]) in (0, 1)
+    overview = root / "Traegeruebersicht.xlsx"
+    rows = table(openpyxl.load_workbook(overview)["Verlauf"])
+    assert len(rows) == 4 and len({r["Einrichtungs- Nr."] for r in rows}) == 2
+    for first, second in ((rows[0], rows[1]), (rows[2], rows[3])):
+        assert first["Einrichtungs- Nr."] == second["Einrichtungs- Nr."]
+        assert first["Stichtag"] < second["Stichtag"]
+    with zipfile.ZipFile(overview) as archive:
+        chart = next(
+            ET.fromstring(archive.read(n))
+            for n in archive.namelist()
+            if n.startswith("xl/charts/") and b"scatterChart" in archive.read(n)
+        )
+    titles = sorted(t.text or "" for t in chart.iter(f"{C}v"))
+    numbers = sorted(r["Einrichtungs- Nr."] for r in rows[::2])
+    assert titles == sorted(["Mindestquote", *(f"Kita „Sonnenschein“ (Nr. {n})" for n in numbers)])

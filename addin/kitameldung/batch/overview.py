@@ -17,6 +17,7 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 
 from kitameldung.batch.columns import COLUMNS, DUE, NOT_DUE, letter, shown, verdicts
 from kitameldung.batch.runner import LOCKED, BatchItem
@@ -351,12 +352,14 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.freeze_panes = "C2"
-    spans: dict[str, list[int]] = {}
+    spans: dict[str, list[int]] = {}  # facility key -> its rows
+    names: dict[str, str] = {}  # facility key -> the name its chart line carries
     for r, row in enumerate(rows, start=2):
-        spans.setdefault(row["einrichtung"], []).append(r)
+        spans.setdefault(row["einrichtung_schluessel"], []).append(r)
+        names[row["einrichtung_schluessel"]] = row["einrichtung"]
         for col, (key, _, width, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
             value = row[key]
-            if key == "einrichtung":
+            if key in ("einrichtung", "einrichtungs_nr"):
                 _text(sheet, r, col, value)
             elif key == "datei":  # wrapped: a long file name never runs under the next column
                 shown_name = _within(value, folder)
@@ -379,7 +382,12 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         "Geburtsdatum (ohne Namen). Wer genau: kitameldung aenderungen ALT NEU.",
     )
     minimum = _minimum_block(sheet, rows, note + 2)
-    _verlauf_chart(sheet, spans, minimum, rows)
+    twice = {n for n in names.values() if list(names.values()).count(n) > 1}
+    labels = {
+        key: f"{name} (Nr. {rows[spans[key][-1] - 2]['einrichtungs_nr']})" if name in twice else name
+        for key, name in names.items()
+    }
+    _verlauf_chart(sheet, spans, labels, minimum, rows)
 
 
 def _within(path: str, folder: Path) -> str:
@@ -400,8 +408,8 @@ def _minimum_block(sheet: Any, rows: list[dict[str, Any]], top: int) -> tuple[in
     )
     first = top + 1
     for r, (day, value) in enumerate(minima, start=first):
-        sheet.cell(r, 3, date.fromisoformat(day)).number_format = "DD.MM.YYYY"
-        sheet.cell(r, 8, value).number_format = "0.0%"
+        sheet.cell(r, _verlauf_col("stichtag"), date.fromisoformat(day)).number_format = "DD.MM.YYYY"
+        sheet.cell(r, _verlauf_col("fachkraftquote_min"), value).number_format = "0.0%"
     return first, first + len(minima) - 1
 
 
@@ -409,38 +417,42 @@ CHART_SERIES = 12  # more lines are not legible: the facilities with the lowest 
 
 
 def _verlauf_chart(
-    sheet: Any, spans: dict[str, list[int]], minimum: tuple[int, int], rows: list[dict[str, Any]]
+    sheet: Any,
+    spans: dict[str, list[int]],
+    labels: dict[str, str],
+    minimum: tuple[int, int],
+    rows: list[dict[str, Any]],
 ) -> None:
     quota, day = _verlauf_col("fachkraftquote"), _verlauf_col("stichtag")
-    latest = {name: rows[r[-1] - 2]["fachkraftquote"] for name, r in spans.items()}
-    shown = sorted(spans, key=lambda n: (latest[n] is None, latest[n] if latest[n] is not None else 0))
-    shown = sorted(shown[:CHART_SERIES])
+    latest = {key: rows[r[-1] - 2]["fachkraftquote"] for key, r in spans.items()}
+    lowest = sorted(spans, key=lambda k: (latest[k] is None, latest[k] if latest[k] is not None else 0))
+    shown = sorted(lowest[:CHART_SERIES], key=lambda k: labels[k])
     chart = ScatterChart()
     chart.style = 2
     chart.title = "Fachkraftquote im Verlauf" + (
-        f" (die {CHART_SERIES} Einrichtungen mit der niedrigsten aktuellen Quote)"
-        if len(spans) > CHART_SERIES
-        else ""
+        f" – {CHART_SERIES} mit der niedrigsten Quote" if len(spans) > CHART_SERIES else ""
     )
-    for name in shown:
-        first, last = spans[name][0], spans[name][-1]
+    for key in shown:
+        first, last = spans[key][0], spans[key][-1]
         series = Series(
             Reference(sheet, min_col=quota, min_row=first, max_row=last),
             Reference(sheet, min_col=day, min_row=first, max_row=last),
-            title=name[:250],
+            title=labels[key][:250],
         )
         series.marker.symbol = "circle"
+        series.smooth = False  # straight from report to report: nothing is known in between
         chart.series.append(series)
     low, high = minimum
     if high >= low:
         line = Series(
-            Reference(sheet, min_col=quota + 1, min_row=low, max_row=high),
+            Reference(sheet, min_col=_verlauf_col("fachkraftquote_min"), min_row=low, max_row=high),
             Reference(sheet, min_col=day, min_row=low, max_row=high),
             title="Mindestquote",
         )
         line.graphicalProperties.line.dashStyle = "dash"
         line.graphicalProperties.line.solidFill = "C00000"
         line.marker.symbol = "none"
+        line.smooth = False
         chart.series.append(line)
     chart.y_axis.title = "Fachkraftquote"
     chart.y_axis.numFmt = "0%"
@@ -461,8 +473,11 @@ def _verlauf_chart(
         axis.delete = False
         axis.tickLblPos = "nextTo"
     chart.legend.position = "b"
-    chart.height, chart.width = 10, 24
-    sheet.add_chart(chart, f"A{high + 3}")
+    # The plot keeps its height whatever the legend below it needs (two names a line).
+    chart.height, chart.width = 12 + 0.5 * ((len(chart.series) + 1) // 2), 32
+    anchor = max(high, low) + 3
+    sheet.row_breaks.append(Break(id=anchor - 1))  # the chart on a page of its own, never cut
+    sheet.add_chart(chart, f"A{anchor}")
 
 
 def _verlauf_col(key: str) -> int:

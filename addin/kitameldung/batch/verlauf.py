@@ -18,18 +18,19 @@ from kitameldung.render.json_out import result_json
 
 KEY = "verlauf"  # the batch data's entry (not part of `check --json`, not exported as such)
 COLUMNS = (  # key, title, width, number format (widths: the whole table on one A4 page at 70 %)
-    ("einrichtung", "Einrichtung", 22, None),
-    ("datei", "Datei", 21, None),
+    ("einrichtung", "Einrichtung", 19, None),
+    ("einrichtungs_nr", "Einrichtungs- Nr.", 12, None),
+    ("datei", "Datei", 17, None),
     ("stichtag", "Stichtag", 11, "DD.MM.YYYY"),
-    ("soll_betreuung_vzae", "Soll (VZÄ)", 10, "0.00"),
-    ("ist_betreuung_vzae", "Ist (VZÄ)", 10, "0.00"),
+    ("soll_betreuung_vzae", "Soll (VZÄ)", 9, "0.00"),
+    ("ist_betreuung_vzae", "Ist (VZÄ)", 9, "0.00"),
     ("deckungsgrad", "Deckungs-grad", 12, "0.0%"),
     ("fachkraftquote", "Fachkraft-quote", 12, "0.0%"),
     ("fachkraftquote_min", "Mindest-quote", 11, "0.0%"),
     ("personen", "Betreuungs-kräfte am Stichtag", 11, "0"),
     ("vorherige_meldung", "vorherige Meldung vom", 11, "DD.MM.YYYY"),
-    ("zugaenge", "Zugänge seit vorheriger Meldung", 12, "0"),
-    ("abgaenge", "Abgänge seit vorheriger Meldung", 12, "0"),
+    ("zugaenge", "Zugänge seit vorheriger Meldung", 11, "0"),
+    ("abgaenge", "Abgänge seit vorheriger Meldung", 11, "0"),
 )
 
 
@@ -102,10 +103,11 @@ def verlauf_rows(entries: Sequence[tuple[str, dict[str, Any] | None]]) -> list[d
     """One row per facility and Stichtag (facilities in name order, Stichtage ascending); staff
     who came and left since the previous report as counts only."""
     rows = []
-    for reports in sorted(histories(entries).values(), key=lambda r: _name(r[-1])):
+    for key, reports in sorted(histories(entries).items(), key=lambda item: (_name(item[1][-1]), item[0])):
         previous: set[str] | None = None
         previous_day = None
         name = _name(reports[-1])  # as the latest report names the facility
+        number = next((_number(d) for _, d in reversed(reports) if _number(d)), None)
         for path, data in reports:
             staffing = data.get("staffing") or {}
             keys = (data.get(KEY) or {}).get("personen")
@@ -113,6 +115,8 @@ def verlauf_rows(entries: Sequence[tuple[str, dict[str, Any] | None]]) -> list[d
             rows.append(
                 {
                     "einrichtung": name,
+                    "einrichtungs_nr": number,
+                    "einrichtung_schluessel": key,  # one facility across its reports
                     "datei": path,
                     "stichtag": data["facility"]["stichtag"],
                     "soll_betreuung_vzae": staffing.get("soll_betreuung_vzae"),
@@ -132,6 +136,11 @@ def verlauf_rows(entries: Sequence[tuple[str, dict[str, Any] | None]]) -> list[d
             )
             previous, previous_day = current, data["facility"]["stichtag"]
     return rows
+
+
+def _number(data: dict[str, Any]) -> str | None:
+    number = (data.get("facility") or {}).get("nummer")
+    return None if number is None else str(number)
 
 
 def _name(report: tuple[str, dict[str, Any]]) -> str:
