@@ -112,6 +112,9 @@ def test_the_overview_opens_and_its_formulas_evaluate(
     assert total[1].value == 5
     assert total[3].value == pytest.approx(sum(r[3] for r in rows))
     assert total[12].value == "1 nicht erfüllt"
+    due = [c.value for c in table[1]].index("vollständige Personalmeldung fällig")
+    assert {r[due] for r in rows} <= {"ja", "nein"}
+    assert total[due].value == f"{sum(r[due] == 'ja' for r in rows)} fällig"  # computed by LibreOffice
     failed = {row[0].value for row in book["Nicht verarbeitet"].iter_rows(min_row=2)}
     assert failed == {*BAD_REASONS, "kita-offen.xlsx"}  # the open one with its reason, too
     findings = [

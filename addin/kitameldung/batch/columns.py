@@ -22,7 +22,7 @@ from kitameldung.checks.formatting import (
 from kitameldung.sheets.quote_bedarf import DIFFERENT, SAME
 
 NO_MINIMUM = "keine Mindestquote"
-DUE, NOT_DUE = "fällig", "nein"  # the last Personalmeldung is older than the notice's period
+DUE, NOT_DUE = "ja", "nein"  # the last Personalmeldung is older than the notice's period
 ROW_STATES = {
     "aktualisiert": "in diesem Lauf aktualisiert",
     "unverändert": "geprüft, unverändert",
@@ -111,7 +111,7 @@ COLUMNS: tuple[Column, ...] = (
         "vollständige Personalmeldung fällig",
         14,
         "text",
-        total=lambda _, col, last: f'=COUNTIF({col}2:{col}{last},"{DUE}")&" {DUE}"',
+        total=lambda _, col, last: f'=COUNTIF({col}2:{col}{last},"{DUE}")&" fällig"',
     ),
     Column("status", "Stand dieser Zeile", 22, "text"),
 )

@@ -378,8 +378,8 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
         sheet,
         note,
         1,
-        "Zu- und Abgänge: Betreuungskräfte, die am Stichtag beschäftigt sind, verglichen nach Name und "
-        "Geburtsdatum (ohne Namen). Wer genau: kitameldung aenderungen ALT NEU.",
+        "Zu- und Abgänge zählen Betreuungskräfte, die am jeweiligen Stichtag beschäftigt sind, erkannt an "
+        "Name und Geburtsdatum; Namen stehen hier nicht. Wer genau: kitameldung aenderungen ALT NEU.",
     )
     minimum = _minimum_block(sheet, rows, note + 2)
     twice = {n for n in names.values() if list(names.values()).count(n) > 1}
