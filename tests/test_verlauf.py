@@ -176,3 +176,25 @@ def test_two_facilities_of_the_same_name_stay_apart(tmp_path: Path) -> None:
     titles = sorted(t.text or "" for t in chart.iter(f"{C}v"))
     numbers = sorted(r["Einrichtungs- Nr."] for r in rows[::2])
     assert titles == sorted(["Mindestquote", *(f"Kita „Sonnenschein“ (Nr. {n})" for n in numbers)])
+
+
+def test_an_empty_figure_is_not_coloured_as_a_shortfall(tmp_path: Path) -> None:
+    """The traffic lights of the overview apply to numbers only: a facility without Stichtag
+    (nothing computable) stays white instead of red."""
+    from kitameldung.batch.columns import letter
+
+    root = tmp_path / "traeger"
+    root.mkdir()
+    write_form(make_facility(50, date(2026, 10, 1)), root / "a.xlsx", "v2025-84")
+    assert main(["refresh", str(root), "--quiet", "--prozesse", "1", "--ohne-cache"]) in (0, 1)
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(root / "Traegeruebersicht.xlsx") as archive:
+        sheet = ET.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    rules = {
+        block.get("sqref"): [r.findtext(f"{main_ns}formula") for r in block.iter(f"{main_ns}cfRule")]
+        for block in sheet.iter(f"{main_ns}conditionalFormatting")
+    }
+    for key in ("deckungsgrad", "fachkraftquote", "quote_tiefstwert"):
+        formulas = rules[f"{letter(key)}2"]  # one facility: the range is one cell
+        assert len(formulas) == 3
+        assert all(f and f.startswith(f"AND(ISNUMBER({letter(key)}2)") for f in formulas), formulas

@@ -81,7 +81,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "deckungsgrad",
         "Deckungsgrad",
-        13,
+        14,
         fmt="0.0%",
         total=lambda letter, col, last: (
             f"=IF({letter('soll_betreuung_vzae')}{last + 2}>0,"

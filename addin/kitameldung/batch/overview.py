@@ -13,7 +13,7 @@ from urllib.parse import quote
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
 from openpyxl.chart.data_source import AxDataSource, StrRef
-from openpyxl.formatting.rule import CellIsRule
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -231,20 +231,19 @@ def _traffic_lights(sheet: Any, last: int) -> None:
     def fill(color: str) -> PatternFill:
         return PatternFill("solid", fgColor=color, bgColor=color)
 
-    # Red below the minimum, yellow within 5 points above it, green beyond.
+    # Red below the minimum, yellow within 5 points above it, green beyond; an empty cell (not
+    # computable) stays white instead of looking like a shortfall.
     m = f"${letter('fachkraftquote_min')}2"
-    for cells, minimum in (
-        (_span("deckungsgrad", last), "1"),
-        (_span("fachkraftquote", last), m),
-        (_span("quote_tiefstwert", last), m),
-    ):
-        for operator, formula, color in (
-            ("lessThan", f"{minimum}-{TOLERANCE_TEXT}", RED),
-            ("lessThan", f"{minimum}+0.05", YELLOW),
-            ("greaterThanOrEqual", f"{minimum}+0.05", GREEN),
+    for key, minimum in (("deckungsgrad", "1"), ("fachkraftquote", m), ("quote_tiefstwert", m)):
+        first = f"{letter(key)}2"
+        known = f"ISNUMBER({first})" + (f",ISNUMBER({minimum})" if minimum != "1" else "")
+        for test, color in (
+            (f"{first}<{minimum}-{TOLERANCE_TEXT}", RED),
+            (f"{first}<{minimum}+0.05", YELLOW),
+            (f"{first}>={minimum}+0.05", GREEN),
         ):
             sheet.conditional_formatting.add(
-                cells, CellIsRule(operator=operator, formula=[formula], fill=fill(color))
+                _span(key, last), FormulaRule(formula=[f"AND({known},{test})"], fill=fill(color))
             )
     errors = _span("fehler", last)
     sheet.conditional_formatting.add(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kitameldung.evaluation.changes import staff_keys
-from kitameldung.identity import facility_name, facility_number, key_of
+from kitameldung.identity import key_of, name_key, number_key
 from kitameldung.pipeline import Result
 from kitameldung.render.json_out import result_json
 
@@ -39,11 +39,7 @@ def batch_data(result: Result) -> dict[str, Any]:
     data = result_json(result)
     meldung = result.meldung
     if meldung is not None:
-        data[KEY] = {
-            "nummer": facility_number(meldung),
-            "name": facility_name(meldung),
-            "personen": sorted(staff_keys(meldung)),
-        }
+        data[KEY] = {"personen": sorted(staff_keys(meldung))}
     return data
 
 
@@ -51,15 +47,19 @@ def _facility_keys(reports: list[tuple[str, dict[str, Any]]]) -> list[str | None
     """One key per report, matched as `identity.same_facility` matches two reports: by the
     Einrichtungs-Nr.; a report without one joins the facility of its name when exactly one
     numbered facility has that name, else it is matched by name among those without number."""
+    idents = [
+        (
+            number_key((d.get("facility") or {}).get("nummer")),
+            name_key((d.get("facility") or {}).get("einrichtung")),
+        )
+        for _, d in reports
+    ]
     numbered: dict[str, set[str]] = {}
-    for _, data in reports:
-        ident = data.get(KEY) or {}
-        if ident.get("nummer") and ident.get("name"):
-            numbered.setdefault(ident["name"], set()).add(ident["nummer"])
+    for number, name in idents:
+        if number and name:
+            numbered.setdefault(name, set()).add(number)
     keys = []
-    for _, data in reports:
-        ident = data.get(KEY) or {}
-        number, name = ident.get("nummer"), ident.get("name")
+    for number, name in idents:
         if not number and name and len(numbered.get(name, ())) == 1:
             number = next(iter(numbered[name]))
         keys.append(key_of(number, name))

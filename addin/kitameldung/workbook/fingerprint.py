@@ -30,7 +30,7 @@ REGISTRY = (
     "docProps/app.xml",
     "xl/styles.xml",
 )
-FORMAT = 3  # 2: JSON gained readings, Dispositionsspielraum, trainees; 3: the Verlauf's keys
+FORMAT = 4  # 2: JSON gained readings, Dispositionsspielraum, trainees; 3, 4: the Verlauf's keys
 
 
 def settings_key(settings: object) -> str:
