@@ -220,7 +220,7 @@ def test_demo_writes_a_provider_folder_and_checks_it(tmp_path: Path, capsys) -> 
     latest = stichtag_for(date.today()).isoformat()
     assert sum(d["facility"]["stichtag"] == latest for d in readable) >= 8
     book = openpyxl.load_workbook(folder / "Traegeruebersicht.xlsx")
-    assert [c.value for c in book["Verlauf"]["C"][1:4]] == [  # the first facility's three Stichtage
+    assert [c.value for c in book["Verlauf"]["M"][1:4]] == [  # the first facility's three Stichtage
         "kita-01-sonnenschein-vor-2-jahren.xlsx",
         "kita-01-sonnenschein-vorjahr.xlsx",
         "kita-01-sonnenschein.xlsx",

@@ -74,7 +74,7 @@ def test_two_stichtage_of_one_facility_side_by_side(folder: Path, tmp_path: Path
     titles = [t.text for t in scatter[0].iter(f"{C}v")]
     assert "Mindestquote" in titles and any("„" in (t or "") for t in titles)
     refs = [f.text for f in scatter[0].iter(f"{C}f")]
-    assert any(r and r.endswith("$H$2:$H$3") for r in refs)  # quota (column H) of both reports
+    assert any(r and r.endswith("$G$2:$G$3") for r in refs)  # quota (column G) of both reports
     assert ooxml_errors(overview) == []
     # CSV and JSON: the same rows
     verlauf_csv = tmp_path / "uebersicht-verlauf.csv"

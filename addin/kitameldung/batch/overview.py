@@ -353,33 +353,34 @@ def write_verlauf(sheet: Any, rows: list[dict[str, Any]], folder: Path) -> None:
     sheet.freeze_panes = "C2"
     spans: dict[str, list[int]] = {}  # facility key -> its rows
     names: dict[str, str] = {}  # facility key -> the name its chart line carries
+    top = Alignment(vertical="top")
     for r, row in enumerate(rows, start=2):
         spans.setdefault(row["einrichtung_schluessel"], []).append(r)
         names[row["einrichtung_schluessel"]] = row["einrichtung"]
-        for col, (key, _, width, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
+        for col, (key, _, _, fmt) in enumerate(VERLAUF_COLUMNS, start=1):
             value = row[key]
             if key in ("einrichtung", "einrichtungs_nr"):
-                _text(sheet, r, col, value)
-            elif key == "datei":  # wrapped: a long file name never runs under the next column
+                _text(sheet, r, col, value).alignment = top
+            elif key == "datei":
                 shown_name = _within(value, folder)
                 cell = _text(sheet, r, col, shown_name)
                 cell.hyperlink = Hyperlink(ref=cell.coordinate, target=_link(value, folder))
                 cell.font = Font(color="0563C1", underline="single")
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                sheet.row_dimensions[r].height = max(15, height_for(shown_name, width))
+                cell.alignment = top
             elif value is not None:
                 cell = sheet.cell(r, col, date.fromisoformat(value) if fmt == "DD.MM.YYYY" else value)
                 cell.number_format = fmt
+                cell.alignment = top
     last = len(rows) + 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(VERLAUF_COLUMNS))}{last}"
     note = last + 2
-    _text(
-        sheet,
-        note,
-        1,
+    text = (
         "Zu- und Abgänge zählen Betreuungskräfte, die am jeweiligen Stichtag beschäftigt sind, erkannt an "
-        "Name und Geburtsdatum; Namen stehen hier nicht. Wer genau: kitameldung aenderungen ALT NEU.",
+        "Name und Geburtsdatum; Namen stehen hier nicht. Wer genau: kitameldung aenderungen ALT NEU."
     )
+    _text(sheet, note, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.merge_cells(start_row=note, start_column=1, end_row=note, end_column=len(VERLAUF_COLUMNS))
+    sheet.row_dimensions[note].height = height_for(text, sum(c[2] for c in VERLAUF_COLUMNS))
     minimum = _minimum_block(sheet, rows, note + 2)
     twice = {n for n in names.values() if list(names.values()).count(n) > 1}
     labels = {
@@ -474,8 +475,11 @@ def _verlauf_chart(
     chart.legend.position = "b"
     # The plot keeps its height whatever the legend below it needs (two names a line).
     chart.height, chart.width = 12 + 0.5 * ((len(chart.series) + 1) // 2), 32
-    anchor = max(high, low) + 3
-    sheet.row_breaks.append(Break(id=anchor - 1))  # the chart on a page of its own, never cut
+    anchor = max(high, low) + 4
+    sheet.row_breaks.append(Break(id=anchor - 2))  # the chart on a page of its own, never cut
+    # The table's columns and the chart's rows; a file name running on past the last column is cut.
+    chart_rows = int(chart.height / 0.53) + 2  # rows of 15 pt (0.53 cm)
+    sheet.print_area = f"A1:{get_column_letter(len(VERLAUF_COLUMNS))}{anchor + chart_rows}"
     sheet.add_chart(chart, f"A{anchor}")
 
 

@@ -17,10 +17,9 @@ from kitameldung.pipeline import Result
 from kitameldung.render.json_out import result_json
 
 KEY = "verlauf"  # the batch data's entry (not part of `check --json`, not exported as such)
-COLUMNS = (  # key, title, width, number format (widths: the whole table on one A4 page at 70 %)
+COLUMNS = (  # key, title, width, number format (widths: the table on one A4 page at 70 %)
     ("einrichtung", "Einrichtung", 19, None),
     ("einrichtungs_nr", "Einrichtungs- Nr.", 12, None),
-    ("datei", "Datei", 17, None),
     ("stichtag", "Stichtag", 11, "DD.MM.YYYY"),
     ("soll_betreuung_vzae", "Soll (VZÄ)", 9, "0.00"),
     ("ist_betreuung_vzae", "Ist (VZÄ)", 9, "0.00"),
@@ -31,6 +30,8 @@ COLUMNS = (  # key, title, width, number format (widths: the whole table on one 
     ("vorherige_meldung", "vorherige Meldung vom", 11, "DD.MM.YYYY"),
     ("zugaenge", "Zugänge seit vorheriger Meldung", 11, "0"),
     ("abgaenge", "Abgänge seit vorheriger Meldung", 11, "0"),
+    # Last: a long name runs on into the empty cells on screen and is cut at the print area's edge.
+    ("datei", "Datei", 15, None),
 )
 
 
