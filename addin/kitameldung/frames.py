@@ -109,11 +109,6 @@ def _rows_of_file(job: tuple[Path, Settings, date]) -> Rows:
     return rows_of(check_file(path, settings), day)
 
 
-def frames(results: Sequence[Result], today: date) -> Reports:
-    """The frames of results already checked."""
-    return assemble([rows_of(result, today) for result in results])
-
-
 @dataclass(frozen=True)
 class Rows:
     """One file's rows of every frame: plain data (what a worker process hands back)."""

@@ -57,10 +57,6 @@ class Changes:
     def of_kind(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind]
 
-    @property
-    def persons_changed(self) -> int:
-        return len({c.key for c in self.changes if c.kind == AENDERUNG})
-
 
 def employed(meldung: Meldung, person: Person) -> bool:
     """Counts as staff of the report: employed on its Stichtag (every listed person when the
