@@ -4,8 +4,6 @@ or as a workbook of its own. Two different facilities are refused."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -184,14 +182,10 @@ def csv_header() -> str:
 
 def write_csv(comparison: Comparison, target: Path) -> None:
     """Semicolon, decimal comma, dates as TT.MM.JJJJ: opens as a table in German Excel."""
-    from kitameldung.batch.exports import csv_cell, write_text
+    from kitameldung.batch.exports import write_table
 
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(CSV_KEYS)
-    for row in rows(comparison):
-        writer.writerow([csv_cell(datum(v) if isinstance(v, date) else v) for v in row.values()])
-    write_text(target, "\ufeff" + buffer.getvalue())
+    table = ([datum(v) if isinstance(v, date) else v for v in row.values()] for row in rows(comparison))
+    write_table(target, CSV_KEYS, table)
 
 
 TITLES = ("Art", "Name", "Datum", "das Datum ist", "Feld", "ALT", "NEU", "Zelle ALT", "Zelle NEU")
@@ -201,9 +195,10 @@ WIDTHS = (11, 24, 12, 16, 28, 20, 20, 10, 10)  # one A4 page wide at a legible s
 def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: date | None = None) -> None:
     """A workbook of its own (never one of the reports): the facility, both reports, the table."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from kitameldung.batch.overview import BOLD, HEADER_FILL
     from kitameldung.workbook.atomic import write_atomic
     from kitameldung.workbook.layout import height_for
     from kitameldung.workbook.ours import save_own_file
@@ -213,7 +208,6 @@ def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: 
     book = Workbook()
     sheet = book.active
     sheet.title = "Änderungen"
-    bold = Font(bold=True)
     sheet.cell(
         1, 1, plain_text(f"Änderungen bei den Betreuungskräften – {facility_title(found.neu)}")
     ).font = Font(bold=True, size=14)
@@ -225,10 +219,9 @@ def write_xlsx(comparison: Comparison, target: Path, settings: Settings, today: 
     )
     sheet.cell(4, 1, summary)
     head = 6
-    fill = PatternFill("solid", fgColor="D9E1F2")
     for col, (title, width) in enumerate(zip(TITLES, WIDTHS), start=1):
         cell = sheet.cell(head, col, title)
-        cell.font, cell.fill = bold, fill
+        cell.font, cell.fill = BOLD, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(col)].width = width
     r = head

@@ -18,14 +18,16 @@ from typing import Any
 
 import pandas as pd
 
+from kitameldung.address import a1_parts
 from kitameldung.batch.files import expand, own_outputs
-from kitameldung.batch.overview import PLANNING_KEYS, planning_figures
 from kitameldung.checks import Severity
 from kitameldung.evaluation.staffing import not_counted_reason
 from kitameldung.form import FormError
+from kitameldung.form.workbook import Snapshot, take_snapshot
 from kitameldung.identity import facility_key, keyed
-from kitameldung.model import AGE_GROUPS, Meldung
+from kitameldung.model import AGE_GROUPS, Gruppe, Meldung, Zuordnung
 from kitameldung.pipeline import Result, Settings, check_file, load_settings
+from kitameldung.planning.overview import PLANNING_KEYS, planning_figures
 from kitameldung.render.json_out import result_json
 
 STAFFING_KEYS = (
@@ -43,13 +45,12 @@ STAFFING_KEYS = (
     "dispositionsspielraum",
     "personen_gezaehlt",
 )
-ZUORDNUNGEN = (
-    "§ 9 Fachkraft",
-    "§ 10 Fachkraft",
-    "§ 11 Fachkraft",
-    "Fachkraft (§§ 9-11)",
-    "§ 12 Ergänzungskraft",
-)
+# The Zuordnung labels as the model writes them: §§ 9–11, Fachkraft of the older form, § 12.
+ZUORDNUNGEN = tuple(
+    Zuordnung(gruppe, paragraph).label
+    for gruppe, paragraph in ((Gruppe.FACHKRAFT, 9), (Gruppe.FACHKRAFT, 10), (Gruppe.FACHKRAFT, 11),
+                              (Gruppe.FACHKRAFT, None), (Gruppe.ERGAENZUNG, 12))
+)  # fmt: skip
 SEVERITIES = tuple(s.value for s in Severity)
 SEVERITY_ORDER = tuple(reversed(SEVERITIES))  # ordered: hinweis < warnung < fehler
 
@@ -91,22 +92,27 @@ def read(
     settings = replace(settings, today=day)
     files, _ = own_outputs(expand(named, recursive), named)
     workers = max(1, min(prozesse or os.cpu_count() or 1, -(-len(files) // PER_WORKER)))
+    jobs = [(path, settings, day) for path in files]
     if workers == 1:
-        return assemble([rows_of(check_file(path, settings), day) for path in files])
+        return assemble([_rows_of_file(job) for job in jobs])
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            jobs = [(path, settings, day) for path in files]
             return assemble(list(pool.map(_rows_of_file, jobs, chunksize=PER_WORKER)))
     except BrokenProcessPool:  # a reader crashed a worker: each file on its own, in this process
-        return assemble([rows_of(check_file(path, settings), day) for path in files])
+        return assemble([_rows_of_file(job) for job in jobs])
 
 
 PER_WORKER = 8  # files per hand-over; up to eight files are read in this process
 
 
 def _rows_of_file(job: tuple[Path, Settings, date]) -> Rows:
+    """One file read once: the check and the planning sheet see the same bytes."""
     path, settings, day = job
-    return rows_of(check_file(path, settings), day)
+    try:
+        snapshot = take_snapshot(path)
+    except FormError as err:
+        return rows_of(Result(path, settings, error=str(err)), day)
+    return rows_of(check_file(path, settings, snapshot), day, snapshot)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ class Rows:
     unreadable: dict[str, Any] | None
 
 
-def rows_of(result: Result, today: date) -> Rows:
+def rows_of(result: Result, today: date, snapshot: Snapshot | None = None) -> Rows:
     doc = result_json(result)
     file = str(result.path)
     if not result.ok or result.meldung is None:
@@ -138,8 +144,8 @@ def rows_of(result: Result, today: date) -> Rows:
             }
         )
     return Rows(
-        _facility_row(file, doc, result, today),
-        _person_rows(file, result),
+        _facility_row(file, doc, result, today, snapshot),
+        _person_rows(file, result, (doc["facility"] or {}).get("einrichtung")),
         [dict(path=file, **_finding(f)) for f in doc["findings"]],
         places,
         None,
@@ -167,7 +173,9 @@ def _named(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -> dict[str, Any]:
+def _facility_row(
+    file: str, doc: dict[str, Any], result: Result, today: date, snapshot: Snapshot | None
+) -> dict[str, Any]:
     facility = doc["facility"] or {}
     staffing = doc["staffing"] or {}
     readings = staffing.get("lesarten") or {}
@@ -195,10 +203,10 @@ def _facility_row(file: str, doc: dict[str, Any], result: Result, today: date) -
         "warnungen": counts["warnung"],
         "hinweise": counts["hinweis"],
     }
-    return row | planning_figures(_planning(result, today), today)
+    return row | planning_figures(_planning(result, today, snapshot), today)
 
 
-def _planning(result: Result, today: date) -> dict[str, Any] | None:
+def _planning(result: Result, today: date, snapshot: Snapshot | None) -> dict[str, Any] | None:
     """The planning summary as a refresh today would give it (read-only: nothing is written)."""
     from kitameldung.planning.overview import planning_data
     from kitameldung.refresh.steps import plan_for
@@ -209,7 +217,7 @@ def _planning(result: Result, today: date) -> dict[str, Any] | None:
     if result.meldung is None or result.meldung.persons is None:
         return None
     try:
-        previous = previous_plan(result.path, Package.read(result.path))
+        previous = previous_plan(result.path, Package.read(result.path, snapshot))
     except (FormError, XmlRefused, OSError, ValueError):
         return None
     now = datetime.combine(today, datetime.min.time())
@@ -217,7 +225,7 @@ def _planning(result: Result, today: date) -> dict[str, Any] | None:
     return planning_data(planning.plan, planning.projection, today, result.settings.params)
 
 
-def _person_rows(file: str, result: Result) -> list[dict[str, Any]]:
+def _person_rows(file: str, result: Result, einrichtung: str | None) -> list[dict[str, Any]]:
     meldung: Meldung = result.meldung  # type: ignore[assignment]
     settings = result.settings
     stichtag = meldung.stichtag
@@ -234,7 +242,7 @@ def _person_rows(file: str, result: Result) -> list[dict[str, Any]]:
         rows.append(
             {
                 "path": file,
-                "einrichtung": _text(meldung.header.get("einrichtung")),
+                "einrichtung": einrichtung,
                 "stichtag": stichtag,
                 "person": key,
                 "name": person.name.value,
@@ -269,12 +277,7 @@ def _finding(found: dict[str, Any]) -> dict[str, Any]:
 
 
 def _row_of(cell: str | None) -> int | None:
-    digits = "".join(ch for ch in cell or "" if ch.isdigit())
-    return int(digits) if digits else None
-
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value.value is None else str(value.value)
+    return a1_parts(cell)[0] or None if cell else None
 
 
 # ---------------------------------------------------------------- frames with their dtypes
@@ -361,7 +364,7 @@ def _persons(rows: list[dict[str, Any]]) -> pd.DataFrame:
         frame[column] = frame[column].astype("string")
     _dates(frame, ["stichtag", "beginn", "ende"])
     frame["zuordnung"] = pd.Categorical(frame["zuordnung"], categories=ZUORDNUNGEN)
-    frame["gruppe"] = pd.Categorical(frame["gruppe"], categories=["fachkraft", "ergaenzung"])
+    frame["gruppe"] = pd.Categorical(frame["gruppe"], categories=[g.value for g in Gruppe])
     for column in ("wochenstunden", "leitungsstunden", "paed_stunden", "vzae"):
         frame[column] = frame[column].astype("float64")
     frame["zeile"] = frame["zeile"].astype("Int64")

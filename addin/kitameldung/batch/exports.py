@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -36,18 +37,25 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
-def write_csv(items: list[BatchItem], target: Path) -> None:
-    """Semicolon and decimal comma: opens as a table in German Excel."""
+def write_table(target: Path, keys: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """A CSV file that opens as a table in German Excel: byte order mark, semicolons, decimal
+    commas, formula-safe texts; written atomically."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    keys = [c.key for c in COLUMNS]
     writer.writerow(keys)
-    for row in current(facility_rows(items)):
-        writer.writerow([csv_cell(row[k]) for k in keys])
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    write_text(target, "\ufeff" + buffer.getvalue())
+
+
+def write_csv(items: list[BatchItem], target: Path) -> None:
+    """The overview's table, then the files that could not be processed with their reason."""
+    keys = [c.key for c in COLUMNS]
+    rows: list[Sequence[Any]] = [[row[k] for k in keys] for row in current(facility_rows(items))]
     for item in items:
         if item.status == FAILED or item.data is None:
-            writer.writerow([None, csv_cell(item.path), *[None] * (len(keys) - 3), csv_cell(item.message)])
-    write_text(target, "\ufeff" + buffer.getvalue())
+            rows.append([None, item.path, *[None] * (len(keys) - 3), item.message])
+    write_table(target, keys, rows)
 
 
 def verlauf_header() -> str:
@@ -60,13 +68,8 @@ def write_verlauf_csv(items: list[BatchItem], target: Path) -> bool:
     rows = verlauf_rows([(i.path, i.data) for i in items])
     if not rows:
         return False
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
     keys = [key for key, *_ in VERLAUF_COLUMNS]
-    writer.writerow(keys)
-    for row in rows:
-        writer.writerow([csv_cell(row[k]) for k in keys])
-    write_text(target, "\ufeff" + buffer.getvalue())
+    write_table(target, keys, ([row[k] for k in keys] for row in rows))
     return True
 
 

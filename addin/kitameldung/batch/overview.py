@@ -24,8 +24,7 @@ from kitameldung.batch.runner import LOCKED, BatchItem
 from kitameldung.batch.verlauf import COLUMNS as VERLAUF_COLUMNS
 from kitameldung.batch.verlauf import superseded, verlauf_rows
 from kitameldung.checks.formatting import COLORS, SEVERITY_COLOR, TOLERANCE_TEXT
-from kitameldung.planning.overview import talk_counts
-from kitameldung.planning.termine import BALD, UEBERFAELLIG
+from kitameldung.planning.overview import planning_figures
 from kitameldung.refresh import FAILED
 from kitameldung.rules import load_rulebook
 from kitameldung.sheets.common import pruefstand
@@ -34,15 +33,6 @@ from kitameldung.workbook.layout import height_for
 from kitameldung.workbook.ours import save_own_file
 from kitameldung.workbook.xmltext import plain_text
 
-PLANNING_KEYS = (
-    "quote_tiefstwert",
-    "quote_tiefstwert_datum",
-    "gespraeche_ueberfaellig",
-    "gespraeche_bald",
-    "fortbildungsbedarf",
-    "potenzialtraeger",
-    "neue_leitung_ohne_mentor",
-)
 RED, YELLOW, GREEN = (COLORS[c][1] for c in ("rot", "gelb", "gruen"))
 BOLD = Font(bold=True)
 OUTDATED = "meldung-veraltet"
@@ -93,22 +83,6 @@ def facility_rows(items: list[BatchItem], today: date | None = None) -> list[dic
 def current(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of the overview's table: every facility's latest report."""
     return [row for row in rows if not row["abgeloest"]]
-
-
-def planning_figures(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
-    """The planning figures of one facility; talks are counted on `today`."""
-    if not data:
-        return dict.fromkeys(PLANNING_KEYS)
-    counts = talk_counts(data, today)
-    return {
-        "quote_tiefstwert": data.get("quote_tiefstwert"),
-        "quote_tiefstwert_datum": data.get("quote_tiefstwert_datum"),
-        "gespraeche_ueberfaellig": counts[UEBERFAELLIG],
-        "gespraeche_bald": counts[BALD],
-        "fortbildungsbedarf": sum(data.get("fortbildung", {}).values()),
-        "potenzialtraeger": data.get("potenzial"),
-        "neue_leitung_ohne_mentor": data.get("neue_leitung_ohne_mentor"),
-    }
 
 
 def write_overview(items: list[BatchItem], target: Path) -> None:

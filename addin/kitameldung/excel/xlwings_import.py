@@ -22,7 +22,7 @@ def xlwings_without_pandas() -> ModuleType:
     try:
         import xlwings
     finally:
-        if sys.modules.get("pandas", ModuleType("x")) is None:
+        if "pandas" in sys.modules and sys.modules["pandas"] is None:
             del sys.modules["pandas"]
     return xlwings
 

@@ -80,3 +80,31 @@ def talk_counts(data: dict[str, Any], today: date) -> dict[str, int]:
 
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
+
+
+# The planning figures of the provider overview (sheet, CSV, JSON) and of `kitameldung.read`.
+PLANNING_KEYS = (
+    "quote_tiefstwert",
+    "quote_tiefstwert_datum",
+    "gespraeche_ueberfaellig",
+    "gespraeche_bald",
+    "fortbildungsbedarf",
+    "potenzialtraeger",
+    "neue_leitung_ohne_mentor",
+)
+
+
+def planning_figures(data: dict[str, Any] | None, today: date) -> dict[str, Any]:
+    """The planning figures of one facility; talks are counted on `today`."""
+    if not data:
+        return dict.fromkeys(PLANNING_KEYS)
+    counts = talk_counts(data, today)
+    return {
+        "quote_tiefstwert": data.get("quote_tiefstwert"),
+        "quote_tiefstwert_datum": data.get("quote_tiefstwert_datum"),
+        "gespraeche_ueberfaellig": counts[UEBERFAELLIG],
+        "gespraeche_bald": counts[BALD],
+        "fortbildungsbedarf": sum(data.get("fortbildung", {}).values()),
+        "potenzialtraeger": data.get("potenzial"),
+        "neue_leitung_ohne_mentor": data.get("neue_leitung_ohne_mentor"),
+    }
